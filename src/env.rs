@@ -1,0 +1,81 @@
+//! The environment OpenVPN hands a hook, as raw bytes.
+//!
+//! OpenVPN passes everything it knows about a client in environment variables (see
+//! OPENVPN-FACTS.md and `openvpn(8)`, "Environmental Variables"). Values are bytes, not
+//! necessarily UTF-8: a certificate's common name can hold anything OpenVPN did not remap. They
+//! are kept as bytes here and judged by the code that uses them.
+//!
+//! A plain `Vec` is searched linearly: a hook sees a few dozen variables and looks up about ten,
+//! and `HashMap` would seed its hasher from the OS random source (`getrandom(2)`), which the
+//! hooks must never call.
+
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStrExt;
+
+/// A snapshot of the process environment, or an explicit one in tests.
+#[derive(Debug, Default, Clone)]
+pub struct HookEnv {
+    vars: Vec<(OsString, OsString)>,
+}
+
+impl HookEnv {
+    /// Takes the environment of the running process.
+    pub fn from_process() -> HookEnv {
+        HookEnv {
+            vars: std::env::vars_os().collect(),
+        }
+    }
+
+    /// Builds an environment from explicit pairs (tests, tools).
+    pub fn from_pairs(pairs: &[(&str, &[u8])]) -> HookEnv {
+        use std::os::unix::ffi::OsStringExt;
+        HookEnv {
+            vars: pairs
+                .iter()
+                .map(|(k, v)| (OsString::from(k), OsString::from_vec(v.to_vec())))
+                .collect(),
+        }
+    }
+
+    /// The value of `name`, if set. When a name appears twice (possible only in a hand-made
+    /// environment), the first one wins, as with `getenv(3)`.
+    pub fn get(&self, name: &str) -> Option<&[u8]> {
+        self.vars
+            .iter()
+            .find(|(k, _)| k.as_bytes() == name.as_bytes())
+            .map(|(_, v)| v.as_bytes())
+    }
+
+    /// The value of `name` if set and not empty. OpenVPN deletes variables whose value would
+    /// be empty, so an empty value means the same as an absent one.
+    pub fn get_nonempty(&self, name: &str) -> Option<&[u8]> {
+        self.get(name).filter(|v| !v.is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn looks_up_values_as_bytes() {
+        let env = HookEnv::from_pairs(&[
+            ("common_name", b"alice"),
+            ("empty", b""),
+            ("raw", b"\xff\xfe"),
+            ("common_name", b"second"),
+        ]);
+        type Case = (&'static str, Option<&'static [u8]>, Option<&'static [u8]>);
+        let cases: &[Case] = &[
+            ("common_name", Some(b"alice"), Some(b"alice")),
+            ("empty", Some(b""), None),
+            ("raw", Some(b"\xff\xfe"), Some(b"\xff\xfe")),
+            ("missing", None, None),
+            ("COMMON_NAME", None, None),
+        ];
+        for &(name, get, nonempty) in cases {
+            assert_eq!(env.get(name), get, "get({name})");
+            assert_eq!(env.get_nonempty(name), nonempty, "get_nonempty({name})");
+        }
+    }
+}

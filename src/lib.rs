@@ -1,0 +1,26 @@
+//! vpn-log: the OpenVPN `client-connect` and `client-disconnect` accounting hooks.
+//!
+//! Each run turns the environment OpenVPN hands a hook into one record — who, which VPN
+//! address, from which real address, when, for how long, how many bytes — and appends it to a
+//! file. ARCHITECTURE.md has the map; the modules, in the order a record flows through them:
+//!
+//! - [`cli`]: the command line;
+//! - [`env`]: the hook environment as raw bytes;
+//! - [`session`]: the environment interpreted as one VPN session;
+//! - [`time`]: the host's time zone and calendar arithmetic;
+//! - [`record`]: the classic one-line record, with [`escape`] and [`numbers`];
+//! - [`sink`]: delivery to a file;
+//! - [`diag`]: diagnostics on stderr;
+//! - [`hook`]: one run from start to exit status.
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod diag;
+pub mod env;
+pub mod escape;
+pub mod hook;
+pub mod numbers;
+pub mod record;
+pub mod session;
+pub mod sink;
+pub mod time;

@@ -1,0 +1,439 @@
+//! The hook environment turned into one VPN session: who, from where, when, how much.
+//!
+//! This is where OpenVPN's variables are interpreted (see `openvpn(8)`, "Environmental
+//! Variables", and OPENVPN-FACTS.md). Nothing here does I/O: the caller passes the environment
+//! and the current time, and gets back the session plus a list of warnings about values that
+//! were present but unusable. Every such value is replaced by a documented fallback, so a
+//! record is always produced, and none of them can make it look wrong.
+
+use crate::env::HookEnv;
+use crate::numbers::{parse_u64, NumberError};
+use crate::time::MAX_UNIX;
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+/// Which hook is running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    /// `--client-connect`: the client has authenticated and is being admitted.
+    Connect,
+    /// `--client-disconnect`: the client is gone; byte counts and duration are known.
+    Disconnect,
+}
+
+impl Event {
+    /// The program that handles this event, for diagnostics and the syslog tag.
+    pub fn program(self) -> &'static str {
+        match self {
+            Event::Connect => "vpn-connect-log",
+            Event::Disconnect => "vpn-disconnect-log",
+        }
+    }
+}
+
+/// The client's real (outside) address, as the server saw it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RealAddress<'e> {
+    /// The address text exactly as OpenVPN gave it, known to parse as an IP address.
+    pub ip: &'e [u8],
+    /// True for an IPv6 address, which is printed in brackets before a port.
+    pub is_ipv6: bool,
+    /// The source port; `None` when OpenVPN did not set it (it omits port 0).
+    pub port: Option<u16>,
+}
+
+/// One client session, as far as the current event knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session<'e> {
+    pub event: Event,
+    /// `common_name`, else `X509_0_CN`: the certificate's name, raw bytes.
+    pub common_name: Option<&'e [u8]>,
+    /// `username`, raw bytes, when user/password authentication ran.
+    pub username: Option<&'e [u8]>,
+    /// `ifconfig_pool_remote_ip`: the client's VPN IPv4 address.
+    pub virtual_ip: Option<&'e [u8]>,
+    /// `ifconfig_pool_remote_ip6`: the client's VPN IPv6 address.
+    pub virtual_ipv6: Option<&'e [u8]>,
+    /// Where the client connects from.
+    pub real: Option<RealAddress<'e>>,
+    /// When the session started (`time_unix`), seconds since the epoch, in 0..=MAX_UNIX.
+    pub start: i64,
+    /// Seconds the session lasted (`time_duration`); 0 at connect. `start + duration` never
+    /// exceeds [`MAX_UNIX`].
+    pub duration: u64,
+    /// Bytes from the client (`bytes_received`, "up"); 0 at connect.
+    pub bytes_received: u64,
+    /// Bytes to the client (`bytes_sent`, "down"); 0 at connect.
+    pub bytes_sent: u64,
+}
+
+/// A variable that was set but could not be used, and what was used instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Warning<'e> {
+    /// The variable's name.
+    pub variable: &'static str,
+    /// Its value, raw (to be escaped before it is shown), or `None` when it was missing.
+    pub value: Option<&'e [u8]>,
+    /// What is wrong with it, lowercase.
+    pub problem: &'static str,
+    /// What the record uses instead.
+    pub fallback: &'static str,
+}
+
+impl<'e> Session<'e> {
+    /// Interprets `env` for `event`; `now` (seconds since the epoch) stands in for a missing
+    /// or unusable `time_unix`. A clock outside 1970..=9999 is clamped into that range.
+    pub fn from_env(event: Event, env: &'e HookEnv, now: i64) -> (Session<'e>, Vec<Warning<'e>>) {
+        let now = now.clamp(0, MAX_UNIX);
+        let mut warnings = Vec::new();
+        let start = read_start(env, now, &mut warnings);
+        let mut session = Session {
+            event,
+            common_name: env
+                .get_nonempty("common_name")
+                .or_else(|| env.get_nonempty("X509_0_CN")),
+            username: env.get_nonempty("username"),
+            virtual_ip: read_ip(env, "ifconfig_pool_remote_ip", IpKind::V4, &mut warnings),
+            virtual_ipv6: read_ip(env, "ifconfig_pool_remote_ip6", IpKind::V6, &mut warnings),
+            real: read_real_address(env, &mut warnings),
+            start,
+            duration: 0,
+            bytes_received: 0,
+            bytes_sent: 0,
+        };
+        if event == Event::Disconnect {
+            session.duration = read_duration(env, start, &mut warnings);
+            session.bytes_received = read_count(env, "bytes_received", &mut warnings);
+            session.bytes_sent = read_count(env, "bytes_sent", &mut warnings);
+        }
+        (session, warnings)
+    }
+
+    /// The name the classic record shows: the common name, else the username, else nothing.
+    pub fn display_name(&self) -> &'e [u8] {
+        self.common_name.or(self.username).unwrap_or_default()
+    }
+
+    /// When the session ended: `start + duration`, never beyond [`MAX_UNIX`].
+    pub fn end(&self) -> i64 {
+        // The sum was checked against MAX_UNIX when `duration` was read.
+        self.start.saturating_add_unsigned(self.duration)
+    }
+}
+
+fn read_start<'e>(env: &'e HookEnv, now: i64, warnings: &mut Vec<Warning<'e>>) -> i64 {
+    let Some(value) = env.get("time_unix") else {
+        return now;
+    };
+    let problem = match parse_u64(value) {
+        Ok(seconds) if seconds <= MAX_UNIX as u64 => return seconds as i64,
+        Ok(_) => "beyond year 9999",
+        Err(error) => error.as_str(),
+    };
+    warnings.push(Warning {
+        variable: "time_unix",
+        value: Some(value),
+        problem,
+        fallback: "the current time",
+    });
+    now
+}
+
+fn read_duration<'e>(env: &'e HookEnv, start: i64, warnings: &mut Vec<Warning<'e>>) -> u64 {
+    let value = env.get("time_duration");
+    let problem = match value.map(parse_u64) {
+        None => "not set",
+        Some(Ok(seconds)) if seconds <= (MAX_UNIX - start) as u64 => return seconds,
+        Some(Ok(_)) => "ends beyond year 9999",
+        Some(Err(error)) => error.as_str(),
+    };
+    warnings.push(Warning {
+        variable: "time_duration",
+        value,
+        problem,
+        fallback: "0",
+    });
+    0
+}
+
+fn read_count<'e>(
+    env: &'e HookEnv,
+    variable: &'static str,
+    warnings: &mut Vec<Warning<'e>>,
+) -> u64 {
+    let value = env.get(variable);
+    let problem = match value.map(parse_u64) {
+        Some(Ok(count)) => return count,
+        None => "not set",
+        Some(Err(error)) => error.as_str(),
+    };
+    warnings.push(Warning {
+        variable,
+        value,
+        problem,
+        fallback: "0",
+    });
+    0
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum IpKind {
+    V4,
+    V6,
+    /// `trusted_ip` is documented as IPv4, but a server on an IPv6 socket may report other forms;
+    /// either is accepted there and printed as what it is.
+    Either,
+}
+
+/// Reads an IP address variable; a value that is not an address of the expected kind is
+/// reported and treated as absent, so that no field of a record can hold arbitrary text.
+fn read_ip<'e>(
+    env: &'e HookEnv,
+    variable: &'static str,
+    kind: IpKind,
+    warnings: &mut Vec<Warning<'e>>,
+) -> Option<&'e [u8]> {
+    let value = env.get_nonempty(variable)?;
+    if parse_ip(value, kind).is_some() {
+        return Some(value);
+    }
+    warnings.push(Warning {
+        variable,
+        value: Some(value),
+        problem: "not an IP address",
+        fallback: "the next source",
+    });
+    None
+}
+
+/// Returns whether `value` is an IPv6 address (`Some(true)`), an IPv4 one (`Some(false)`), or
+/// not acceptable as `kind` (`None`).
+fn parse_ip(value: &[u8], kind: IpKind) -> Option<bool> {
+    let text = std::str::from_utf8(value).ok()?;
+    let v4 = kind != IpKind::V6 && text.parse::<Ipv4Addr>().is_ok();
+    let v6 = !v4 && kind != IpKind::V4 && text.parse::<Ipv6Addr>().is_ok();
+    (v4 || v6).then_some(v6)
+}
+
+/// The client's real address: `trusted_ip`/`trusted_ip6` with `trusted_port` (set once the
+/// client is authenticated), else the `untrusted_*` variables from the TLS handshake.
+fn read_real_address<'e>(
+    env: &'e HookEnv,
+    warnings: &mut Vec<Warning<'e>>,
+) -> Option<RealAddress<'e>> {
+    const SOURCES: [(&str, &str, &str); 2] = [
+        ("trusted_ip", "trusted_ip6", "trusted_port"),
+        ("untrusted_ip", "untrusted_ip6", "untrusted_port"),
+    ];
+    for (v4_name, v6_name, port_name) in SOURCES {
+        let ip = read_ip(env, v4_name, IpKind::Either, warnings)
+            .or_else(|| read_ip(env, v6_name, IpKind::V6, warnings));
+        if let Some(ip) = ip {
+            return Some(RealAddress {
+                ip,
+                is_ipv6: parse_ip(ip, IpKind::Either) == Some(true),
+                port: read_port(env, port_name, warnings),
+            });
+        }
+    }
+    None
+}
+
+fn read_port<'e>(
+    env: &'e HookEnv,
+    variable: &'static str,
+    warnings: &mut Vec<Warning<'e>>,
+) -> Option<u16> {
+    let value = env.get(variable)?;
+    let problem = match parse_u64(value) {
+        Ok(port) => match u16::try_from(port) {
+            Ok(port) => return Some(port),
+            Err(_) => NumberError::TooLarge.as_str(),
+        },
+        Err(error) => error.as_str(),
+    };
+    warnings.push(Warning {
+        variable,
+        value: Some(value),
+        problem,
+        fallback: "0",
+    });
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An explicit hook environment.
+    type Pairs = &'static [(&'static str, &'static [u8])];
+
+    const NOW: i64 = 1_800_000_000;
+
+    fn session(event: Event, pairs: &[(&str, &[u8])]) -> (Session<'static>, Vec<String>) {
+        // Leaked so the borrowed session can outlive this helper; tests only.
+        let env: &'static HookEnv = Box::leak(Box::new(HookEnv::from_pairs(pairs)));
+        let (session, warnings) = Session::from_env(event, env, NOW);
+        let warnings = warnings
+            .iter()
+            .map(|w| format!("{}: {} -> {}", w.variable, w.problem, w.fallback))
+            .collect();
+        (session, warnings)
+    }
+
+    #[test]
+    fn picks_the_name_from_the_first_source_set() {
+        let cases: &[(Pairs, &[u8])] = &[
+            (&[("common_name", b"alice"), ("username", b"bob")], b"alice"),
+            (&[("X509_0_CN", b"cert"), ("username", b"bob")], b"cert"),
+            (&[("common_name", b""), ("username", b"bob")], b"bob"),
+            (&[("username", b"bob")], b"bob"),
+            (&[], b""),
+        ];
+        for &(pairs, expected) in cases {
+            let (s, warnings) = session(Event::Connect, pairs);
+            assert_eq!(s.display_name(), expected, "{pairs:?}");
+            assert!(warnings.is_empty());
+        }
+    }
+
+    #[test]
+    fn picks_the_real_address_from_the_first_source_set() {
+        type Case = (
+            &'static [(&'static str, &'static [u8])],
+            Option<(&'static [u8], bool, Option<u16>)>,
+        );
+        let cases: &[Case] = &[
+            (
+                &[("trusted_ip", b"198.51.100.7"), ("trusted_port", b"1194")],
+                Some((b"198.51.100.7", false, Some(1194))),
+            ),
+            (
+                &[("trusted_ip6", b"2001:db8::1"), ("trusted_port", b"50000")],
+                Some((b"2001:db8::1", true, Some(50000))),
+            ),
+            (
+                &[("trusted_ip", b"2001:db8::2"), ("trusted_port", b"1")],
+                Some((b"2001:db8::2", true, Some(1))),
+            ),
+            (
+                &[("trusted_ip", b"198.51.100.7")],
+                Some((b"198.51.100.7", false, None)),
+            ),
+            (
+                &[("untrusted_ip", b"203.0.113.9"), ("untrusted_port", b"7")],
+                Some((b"203.0.113.9", false, Some(7))),
+            ),
+            (
+                &[("untrusted_ip6", b"::1"), ("trusted_port", b"9")],
+                Some((b"::1", true, None)),
+            ),
+            (&[("trusted_port", b"1194")], None),
+            (&[], None),
+        ];
+        for (pairs, expected) in cases {
+            let (s, _) = session(Event::Connect, pairs);
+            let got = s.real.map(|r| (r.ip, r.is_ipv6, r.port));
+            assert_eq!(got, *expected, "{pairs:?}");
+        }
+    }
+
+    #[test]
+    fn reads_disconnect_numbers() {
+        let (s, warnings) = session(
+            Event::Disconnect,
+            &[
+                ("time_unix", b"1700000000"),
+                ("time_duration", b"3900"),
+                ("bytes_received", b"18446744073709551615"),
+                ("bytes_sent", b"28948"),
+            ],
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(
+            (s.start, s.duration, s.end()),
+            (1_700_000_000, 3_900, 1_700_003_900)
+        );
+        assert_eq!((s.bytes_received, s.bytes_sent), (u64::MAX, 28_948));
+    }
+
+    #[test]
+    fn connect_ignores_disconnect_only_numbers() {
+        let (s, warnings) = session(
+            Event::Connect,
+            &[("time_unix", b"1700000000"), ("bytes_sent", b"x")],
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!((s.start, s.duration, s.bytes_sent), (1_700_000_000, 0, 0));
+    }
+
+    #[test]
+    fn replaces_unusable_values_and_says_so() {
+        let cases: &[(Pairs, &[&str])] = &[
+            (
+                &[("time_unix", b"12abc")],
+                &["time_unix: not a decimal number -> the current time"],
+            ),
+            (
+                &[("time_unix", b"-5")],
+                &["time_unix: not a decimal number -> the current time"],
+            ),
+            (
+                &[("time_unix", b"")],
+                &["time_unix: empty -> the current time"],
+            ),
+            (
+                &[("time_unix", b"1000000000000000000000000")],
+                &["time_unix: too large -> the current time"],
+            ),
+            (
+                &[("time_unix", b"253402300800")],
+                &["time_unix: beyond year 9999 -> the current time"],
+            ),
+            (
+                &[("trusted_ip", b"1.2.3.4\nUser"), ("trusted_port", b"1")],
+                &["trusted_ip: not an IP address -> the next source"],
+            ),
+            (
+                &[("trusted_ip", b"1.2.3.4"), ("trusted_port", b"65536")],
+                &["trusted_port: too large -> 0"],
+            ),
+            (
+                &[("ifconfig_pool_remote_ip", b"::1")],
+                &["ifconfig_pool_remote_ip: not an IP address -> the next source"],
+            ),
+            (
+                &[("ifconfig_pool_remote_ip6", b"10.0.0.1")],
+                &["ifconfig_pool_remote_ip6: not an IP address -> the next source"],
+            ),
+        ];
+        for &(pairs, expected) in cases {
+            let (s, warnings) = session(Event::Connect, pairs);
+            assert_eq!(warnings, expected, "{pairs:?}");
+            assert!((0..=MAX_UNIX).contains(&s.start));
+        }
+    }
+
+    #[test]
+    fn disconnect_warns_about_missing_or_bad_counts() {
+        let (s, warnings) = session(
+            Event::Disconnect,
+            &[
+                ("time_unix", b"253402300000"),
+                ("time_duration", b"800"),
+                ("bytes_sent", b"1e9"),
+            ],
+        );
+        assert_eq!(
+            warnings,
+            [
+                "time_duration: ends beyond year 9999 -> 0",
+                "bytes_received: not set -> 0",
+                "bytes_sent: not a decimal number -> 0",
+            ]
+        );
+        assert_eq!(
+            (s.duration, s.end(), s.bytes_received, s.bytes_sent),
+            (0, 253_402_300_000, 0, 0)
+        );
+    }
+}

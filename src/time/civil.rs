@@ -1,0 +1,202 @@
+//! Seconds since the epoch to a calendar date and clock time, and back to text.
+//!
+//! The proleptic Gregorian calendar, computed in 400-year cycles (146 097 days each) so that
+//! every `i64` instant converts without overflow or a loop over years.
+
+use crate::numbers::{write_i64, write_padded};
+
+/// A calendar date and clock time at some offset from UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LocalTime {
+    pub year: i64,
+    pub month: u8,
+    pub day: u8,
+    pub hour: u8,
+    pub minute: u8,
+    pub second: u8,
+    /// Seconds east of UTC that this time includes.
+    pub offset: i32,
+}
+
+const SECONDS_PER_DAY: i64 = 86_400;
+
+impl LocalTime {
+    /// The calendar time at `unix` seconds since the epoch, seen at `offset` seconds east of
+    /// UTC.
+    pub fn new(unix: i64, offset: i32) -> LocalTime {
+        let local = unix.saturating_add(i64::from(offset));
+        let days = local.div_euclid(SECONDS_PER_DAY);
+        let secs = local.rem_euclid(SECONDS_PER_DAY);
+        let (year, month, day) = civil_from_days(days);
+        LocalTime {
+            year,
+            month,
+            day,
+            hour: (secs / 3600) as u8,
+            minute: (secs % 3600 / 60) as u8,
+            second: (secs % 60) as u8,
+            offset,
+        }
+    }
+
+    /// Appends `%F-%H:%M` (`2026-11-23-09:05`), the classic records' form.
+    pub fn write_minute(&self, out: &mut Vec<u8>) {
+        self.write_date(out);
+        out.push(b'-');
+        write_padded(out, u64::from(self.hour), 2);
+        out.push(b':');
+        write_padded(out, u64::from(self.minute), 2);
+    }
+
+    /// Appends RFC 3339 with the numeric offset: `2026-11-23T09:05:00+01:00`. Offsets with
+    /// seconds (local mean time before 1900) lose them: RFC 3339 has no place for them.
+    pub fn write_rfc3339(&self, out: &mut Vec<u8>) {
+        self.write_date(out);
+        out.push(b'T');
+        write_padded(out, u64::from(self.hour), 2);
+        out.push(b':');
+        write_padded(out, u64::from(self.minute), 2);
+        out.push(b':');
+        write_padded(out, u64::from(self.second), 2);
+        let abs = self.offset.unsigned_abs();
+        out.push(if self.offset < 0 { b'-' } else { b'+' });
+        write_padded(out, u64::from(abs / 3600), 2);
+        out.push(b':');
+        write_padded(out, u64::from(abs % 3600 / 60), 2);
+    }
+
+    /// Appends `%F`: the year padded to four digits, month and day to two.
+    fn write_date(&self, out: &mut Vec<u8>) {
+        if self.year < 0 {
+            write_i64(out, self.year);
+        } else {
+            write_padded(out, self.year as u64, 4);
+        }
+        out.push(b'-');
+        write_padded(out, u64::from(self.month), 2);
+        out.push(b'-');
+        write_padded(out, u64::from(self.day), 2);
+    }
+}
+
+/// Days since 1970-01-01 to (year, month 1-12, day 1-31).
+///
+/// Counts from 0000-03-01 so that the leap day ends each cycle of the computation; years
+/// then start in March and are shifted back at the end.
+pub fn civil_from_days(days: i64) -> (i64, u8, u8) {
+    // 719 468 days from 0000-03-01 to 1970-01-01.
+    let shifted = days.saturating_add(719_468);
+    let era = shifted.div_euclid(146_097);
+    let day_of_era = shifted.rem_euclid(146_097); // 0..=146096
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_from_march = (5 * day_of_year + 2) / 153; // 0 = March .. 11 = February
+    let day = (day_of_year - (153 * month_from_march + 2) / 5 + 1) as u8;
+    let month = if month_from_march < 10 {
+        month_from_march + 3
+    } else {
+        month_from_march - 9
+    } as u8;
+    let year = era
+        .saturating_mul(400)
+        .saturating_add(year_of_era)
+        .saturating_add(i64::from(month <= 2));
+    (year, month, day)
+}
+
+/// (year, month 1-12, day 1-31) to days since 1970-01-01; the inverse of [`civil_from_days`]
+/// for valid dates.
+pub fn days_from_civil(year: i64, month: u8, day: u8) -> i64 {
+    let year = year - i64::from(month <= 2);
+    let era = year.div_euclid(400);
+    let year_of_era = year.rem_euclid(400);
+    let month_from_march = (i64::from(month) + 9) % 12;
+    let day_of_year = (153 * month_from_march + 2) / 5 + i64::from(day) - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn minute(unix: i64, offset: i32) -> String {
+        let mut out = Vec::new();
+        LocalTime::new(unix, offset).write_minute(&mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    fn rfc3339(unix: i64, offset: i32) -> String {
+        let mut out = Vec::new();
+        LocalTime::new(unix, offset).write_rfc3339(&mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn prints_known_instants() {
+        // Expected values from `TZ=UTC date -d @T +%F-%H:%M` (GNU coreutils 9.1).
+        let cases: &[(i64, i32, &str)] = &[
+            (0, 0, "1970-01-01-00:00"),
+            (-1, 0, "1969-12-31-23:59"),
+            (951_782_400, 0, "2000-02-29-00:00"),
+            (1_700_000_000, 0, "2023-11-14-22:13"),
+            (1_700_000_000, 3_600, "2023-11-14-23:13"),
+            (1_700_000_000, -5 * 3_600, "2023-11-14-17:13"),
+            (4_107_542_400, 0, "2100-03-01-00:00"),
+            (-2_208_988_800, 0, "1900-01-01-00:00"),
+            (-62_167_219_200, 0, "0000-01-01-00:00"),
+            (253_402_300_799, 0, "9999-12-31-23:59"),
+        ];
+        for &(unix, offset, expected) in cases {
+            assert_eq!(minute(unix, offset), expected, "@{unix} offset {offset}");
+        }
+    }
+
+    #[test]
+    fn prints_rfc3339_with_offset() {
+        let cases: &[(i64, i32, &str)] = &[
+            (0, 0, "1970-01-01T00:00:00+00:00"),
+            (1_700_000_000, 3_600, "2023-11-14T23:13:20+01:00"),
+            (
+                1_700_000_000,
+                -(3 * 3_600 + 1_800),
+                "2023-11-14T18:43:20-03:30",
+            ),
+            (1_700_000_000, 20_700, "2023-11-15T03:58:20+05:45"),
+        ];
+        for &(unix, offset, expected) in cases {
+            assert_eq!(rfc3339(unix, offset), expected, "@{unix} offset {offset}");
+        }
+    }
+
+    #[test]
+    fn days_round_trip_over_many_cycles() {
+        // Every day from 1600-03-01 to well after 2400, and far outside too.
+        let mut days = days_from_civil(1600, 3, 1);
+        let end = days_from_civil(2500, 1, 1);
+        let mut previous = civil_from_days(days - 1);
+        while days < end {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days);
+            assert!((1..=12).contains(&m) && (1..=31).contains(&d));
+            // Consecutive days are consecutive dates.
+            let next_day = (previous.0, previous.1, previous.2 + 1);
+            let next_month = (previous.0, previous.1 + 1, 1);
+            let next_year = (previous.0 + 1, 1, 1);
+            assert!([next_day, next_month, next_year].contains(&(y, m, d)));
+            previous = (y, m, d);
+            days += 1;
+        }
+    }
+
+    #[test]
+    fn extreme_instants_do_not_panic() {
+        for unix in [i64::MIN, i64::MIN + 1, i64::MAX, i64::MAX - 86_400] {
+            for offset in [i32::MIN, 0, i32::MAX] {
+                let _ = minute(unix, offset);
+                let _ = rfc3339(unix, offset);
+            }
+        }
+    }
+}
