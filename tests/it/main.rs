@@ -1,0 +1,11 @@
+//! The one integration-test binary: runs the real programs with explicit environments.
+//!
+//! Slow or privileged suites are gated by environment variables (see README.md, "Testing");
+//! when a gate is on and something the suite needs is missing, it fails loudly.
+
+mod util;
+
+mod cli;
+mod delivery;
+mod records;
+mod tidy;

@@ -1,0 +1,266 @@
+//! Test helpers: temporary directories, running the hooks, a seeded PRNG, gates.
+//!
+//! The hooks are run from the binaries cargo built, or from `$VPN_LOG_BIN_DIR` when it is set
+//! (static and cross builds), through `$VPN_LOG_RUNNER` when that is set (`qemu-aarch64-static`
+//! for foreign binaries). Every command gets an explicit, otherwise empty environment: OpenVPN
+//! gives hooks nothing else, and `std::env::set_var` would race between parallel tests.
+#![allow(dead_code)] // Not every suite uses every helper.
+
+use std::ffi::OsStr;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+pub const CONNECT: &str = "vpn-connect-log";
+pub const DISCONNECT: &str = "vpn-disconnect-log";
+
+/// A directory under the system temp dir, unique per test process and call, removed on drop.
+pub struct TempDir {
+    path: PathBuf,
+}
+
+impl TempDir {
+    pub fn new(label: &str) -> TempDir {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let path = std::env::temp_dir().join(format!(
+            "vpn-log-it-{}-{n}-{label}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).unwrap_or_else(|e| panic!("mkdir {}: {e}", path.display()));
+        TempDir { path }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn join(&self, name: &str) -> PathBuf {
+        self.path.join(name)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+/// The path of a hook binary under test.
+pub fn hook_path(program: &str) -> PathBuf {
+    if let Some(dir) = std::env::var_os("VPN_LOG_BIN_DIR") {
+        return PathBuf::from(dir).join(program);
+    }
+    PathBuf::from(match program {
+        CONNECT => env!("CARGO_BIN_EXE_vpn-connect-log"),
+        DISCONNECT => env!("CARGO_BIN_EXE_vpn-disconnect-log"),
+        other => panic!("no such program {other}"),
+    })
+}
+
+/// A command that runs `program` (through `$VPN_LOG_RUNNER` if set) with an empty
+/// environment and no stdin.
+pub fn hook_command(program: &str) -> Command {
+    let binary = hook_path(program);
+    let mut command = match std::env::var_os("VPN_LOG_RUNNER") {
+        Some(runner) if !runner.is_empty() => {
+            let mut c = Command::new(runner);
+            c.arg(binary);
+            c
+        }
+        _ => Command::new(binary),
+    };
+    command.env_clear().stdin(Stdio::null());
+    command
+}
+
+/// A hook invocation under construction.
+pub struct Hook {
+    command: Command,
+}
+
+impl Hook {
+    pub fn connect() -> Hook {
+        Hook::new(CONNECT)
+    }
+
+    pub fn disconnect() -> Hook {
+        Hook::new(DISCONNECT)
+    }
+
+    pub fn new(program: &str) -> Hook {
+        Hook {
+            command: hook_command(program),
+        }
+    }
+
+    pub fn arg(mut self, arg: impl AsRef<OsStr>) -> Hook {
+        self.command.arg(arg);
+        self
+    }
+
+    pub fn args<I: IntoIterator<Item = S>, S: AsRef<OsStr>>(mut self, args: I) -> Hook {
+        self.command.args(args);
+        self
+    }
+
+    /// Sets one variable to raw bytes (names and values need not be UTF-8).
+    pub fn env(mut self, name: &str, value: impl AsRef<[u8]>) -> Hook {
+        use std::os::unix::ffi::OsStrExt;
+        self.command.env(name, OsStr::from_bytes(value.as_ref()));
+        self
+    }
+
+    pub fn envs(mut self, pairs: &[(&str, &str)]) -> Hook {
+        for (name, value) in pairs {
+            self.command.env(name, value);
+        }
+        self
+    }
+
+    /// Gives access to the underlying command (stdio, pre-exec settings).
+    pub fn command(&mut self) -> &mut Command {
+        &mut self.command
+    }
+
+    pub fn run(mut self) -> Run {
+        run(&mut self.command)
+    }
+}
+
+/// The result of a finished command, printable in full when an assertion fails.
+pub struct Run {
+    pub description: String,
+    pub status: ExitStatus,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+}
+
+impl Run {
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.stdout).into_owned()
+    }
+
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.stderr).into_owned()
+    }
+
+    /// Everything about the run, for failure messages.
+    pub fn report(&self) -> String {
+        let mut text = String::new();
+        let _ = write!(
+            text,
+            "command: {}\nstatus: {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.description,
+            self.status,
+            self.stdout(),
+            self.stderr()
+        );
+        text
+    }
+
+    /// Asserts the exit code, printing everything if it differs.
+    pub fn expect_code(&self, code: i32) -> &Run {
+        assert_eq!(self.status.code(), Some(code), "\n{}", self.report());
+        self
+    }
+
+    pub fn expect_stderr_empty(&self) -> &Run {
+        assert!(self.stderr.is_empty(), "stderr not empty\n{}", self.report());
+        self
+    }
+}
+
+/// Runs `command` to completion, capturing stdout and stderr.
+pub fn run(command: &mut Command) -> Run {
+    let description = format!("{command:?}");
+    let output = command
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {description}: {e}"));
+    Run {
+        description,
+        status: output.status,
+        stdout: output.stdout,
+        stderr: output.stderr,
+    }
+}
+
+/// Reads a file the test expects to exist.
+pub fn read(path: &Path) -> String {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// Whether the gate variable `name` is set to `1`: the suite it guards must then run, and fail
+/// loudly if it cannot.
+pub fn gate(name: &str) -> bool {
+    std::env::var_os(name).is_some_and(|v| v == "1")
+}
+
+/// Whether this process runs as root (uid 0), read from /proc/self/status so no libc is
+/// needed.
+pub fn is_root() -> bool {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("Uid:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        == Some("0")
+}
+
+/// Fails the test unless it runs as root, or returns false (the test then ends at once) when
+/// `VPN_LOG_SKIP_ROOT=1` says root-only tests are knowingly skipped on this machine.
+pub fn require_root(what: &str) -> bool {
+    if is_root() {
+        return true;
+    }
+    if gate("VPN_LOG_SKIP_ROOT") {
+        eprintln!("SKIPPED (not root, VPN_LOG_SKIP_ROOT=1): {what}");
+        return false;
+    }
+    panic!("{what} needs root; run the tests as root or set VPN_LOG_SKIP_ROOT=1 to skip them");
+}
+
+/// Fails the test unless `program` is on PATH, naming the Debian package to install.
+pub fn require_program(program: &str, package: &str) -> PathBuf {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for dir in std::env::split_paths(&path) {
+        let candidate = dir.join(program);
+        if candidate.is_file() {
+            return candidate;
+        }
+    }
+    panic!("{program} not found on PATH: install the Debian package '{package}'");
+}
+
+/// A small, fixed-seed pseudo-random generator (SplitMix64) for randomized tests. Tests print
+/// the seed on failure so a failing case can be replayed.
+pub struct Prng {
+    state: u64,
+}
+
+impl Prng {
+    pub fn new(seed: u64) -> Prng {
+        Prng { state: seed }
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A value in `low..=high`.
+    pub fn range_i64(&mut self, low: i64, high: i64) -> i64 {
+        let span = (high as i128 - low as i128 + 1) as u128;
+        (low as i128 + (self.next_u64() as u128 % span) as i128) as i64
+    }
+
+    pub fn below(&mut self, bound: usize) -> usize {
+        (self.next_u64() % bound.max(1) as u64) as usize
+    }
+}
