@@ -118,7 +118,9 @@ pub fn parse(event: Event, args: &[OsString]) -> Result<Command, UsageError> {
                         .cloned()
                         .ok_or_else(|| UsageError::new(UsageErrorKind::MissingValue, arg))?,
                 };
-                if value.is_empty() {
+                // An option-like value (`--file --strict`) is almost certainly a forgotten path;
+                // a path that really starts with `-` can be written `./-name`.
+                if value.is_empty() || (value.as_bytes().starts_with(b"-") && value != "-") {
                     return Err(UsageError::new(UsageErrorKind::MissingValue, arg));
                 }
                 options.file = Some(value);

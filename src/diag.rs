@@ -1,7 +1,7 @@
 //! Diagnostics on standard error, which OpenVPN copies into its own log.
 //!
 //! Every message is one line, `<program>: <text>`, written with one `write(2)` and with errors
-//! ignored: `eprintln!` panics when stderr is a closed pipe, and a panic would abort the hook
+//! ignored: the standard printing macros panic when stderr is a closed pipe, and a panic would abort the hook
 //! and, on connect, reject the user. SIGPIPE is ignored by the Rust runtime, so a broken pipe
 //! only makes the write fail.
 

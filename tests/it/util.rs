@@ -24,10 +24,8 @@ impl TempDir {
     pub fn new(label: &str) -> TempDir {
         static COUNTER: AtomicUsize = AtomicUsize::new(0);
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let path = std::env::temp_dir().join(format!(
-            "vpn-log-it-{}-{n}-{label}",
-            std::process::id()
-        ));
+        let path =
+            std::env::temp_dir().join(format!("vpn-log-it-{}-{n}-{label}", std::process::id()));
         let _ = std::fs::remove_dir_all(&path);
         std::fs::create_dir_all(&path).unwrap_or_else(|e| panic!("mkdir {}: {e}", path.display()));
         TempDir { path }
@@ -168,7 +166,11 @@ impl Run {
     }
 
     pub fn expect_stderr_empty(&self) -> &Run {
-        assert!(self.stderr.is_empty(), "stderr not empty\n{}", self.report());
+        assert!(
+            self.stderr.is_empty(),
+            "stderr not empty\n{}",
+            self.report()
+        );
         self
     }
 }
