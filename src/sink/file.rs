@@ -6,6 +6,10 @@
 //! so records from concurrent hooks never interleave or overwrite each other. Opening per record
 //! also means log rotation needs no signal: the next record goes to the new file.
 //!
+//! The file is also opened with `O_NONBLOCK`, which changes nothing for regular files but keeps
+//! a FIFO from freezing the server: without a reader, `open(2)` fails at once (`ENXIO`) instead
+//! of waiting forever, and a full pipe fails the write instead of blocking it.
+//!
 //! Missing directories are not created: a typo in `--file` should be reported, not turned into
 //! a surprise directory tree by a process running as `nobody`.
 
@@ -18,6 +22,41 @@ use std::path::Path;
 /// Permissions for a file the hook creates: owner read/write, group read (the records name
 /// users and addresses, so not world-readable), before the umask.
 pub const NEW_FILE_MODE: u32 = 0o640;
+
+/// `O_NONBLOCK`, which std does not export; its value differs between kernels and, on Linux,
+/// between architectures. Where it is not known, 0: the flag is left out and a FIFO may block.
+const O_NONBLOCK: i32 = if cfg!(any(
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd",
+    target_os = "dragonfly",
+    target_os = "macos"
+)) {
+    0x0004
+} else if cfg!(all(
+    target_os = "linux",
+    any(target_arch = "mips", target_arch = "mips64")
+)) {
+    0o200
+} else if cfg!(all(
+    target_os = "linux",
+    any(
+        target_arch = "x86",
+        target_arch = "x86_64",
+        target_arch = "arm",
+        target_arch = "aarch64",
+        target_arch = "riscv32",
+        target_arch = "riscv64",
+        target_arch = "powerpc",
+        target_arch = "powerpc64",
+        target_arch = "s390x",
+        target_arch = "loongarch64"
+    )
+)) {
+    0o4000
+} else {
+    0
+};
 
 /// Why a record could not be appended.
 #[derive(Debug)]
@@ -58,6 +97,7 @@ pub fn append(path: &Path, record: &[u8]) -> Result<(), FileError> {
         .append(true)
         .create(true)
         .mode(NEW_FILE_MODE)
+        .custom_flags(O_NONBLOCK)
         .open(path)
         .map_err(|error| FileError {
             kind: FileErrorKind::Open(error),

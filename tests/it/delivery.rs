@@ -191,3 +191,23 @@ fn concurrent_appenders_never_tear_or_lose_records() {
     expected.sort_unstable();
     assert_eq!(lines, expected);
 }
+
+#[test]
+fn a_fifo_without_reader_does_not_block_the_server() {
+    let dir = TempDir::new("fifo");
+    let fifo = dir.join("log.fifo");
+    let made = crate::util::run(std::process::Command::new("mkfifo").arg(&fifo));
+    assert!(made.status.success(), "{}", made.report());
+    let started = std::time::Instant::now();
+    let run = connect_to(&fifo, &[]);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "the hook blocked"
+    );
+    run.expect_code(0);
+    assert_undelivered(
+        &run,
+        &fifo,
+        "cannot open for appending: No such device or address",
+    );
+}

@@ -175,17 +175,59 @@ impl Run {
     }
 }
 
-/// Runs `command` to completion, capturing stdout and stderr.
+/// The longest any single command in the tests may take: a hook that hangs must fail the test,
+/// not the CI run.
+pub const RUN_DEADLINE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Runs `command` to completion, capturing stdout and stderr; kills it and fails the test if it
+/// takes longer than [`RUN_DEADLINE`].
 pub fn run(command: &mut Command) -> Run {
+    use std::io::Read;
     let description = format!("{command:?}");
-    let output = command
-        .output()
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .unwrap_or_else(|e| panic!("cannot run {description}: {e}"));
+    // Drain both pipes on threads so a chatty child cannot block on a full pipe.
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    };
+    let stdout = drain(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let stderr = drain(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for child") {
+            break status;
+        }
+        if started.elapsed() > RUN_DEADLINE {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{description} did not finish within {RUN_DEADLINE:?}; killed");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    };
     Run {
         description,
-        status: output.status,
-        stdout: output.stdout,
-        stderr: output.stderr,
+        status,
+        stdout: stdout.join().expect("stdout reader"),
+        stderr: stderr.join().expect("stderr reader"),
     }
 }
 
