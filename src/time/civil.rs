@@ -43,9 +43,7 @@ impl LocalTime {
     pub fn write_minute(&self, out: &mut Vec<u8>) {
         self.write_date(out);
         out.push(b'-');
-        write_padded(out, u64::from(self.hour), 2);
-        out.push(b':');
-        write_padded(out, u64::from(self.minute), 2);
+        self.write_hour_minute(out);
     }
 
     /// Appends RFC 3339 with the numeric offset: `2026-11-23T09:05:00+01:00`. Offsets with
@@ -53,9 +51,7 @@ impl LocalTime {
     pub fn write_rfc3339(&self, out: &mut Vec<u8>) {
         self.write_date(out);
         out.push(b'T');
-        write_padded(out, u64::from(self.hour), 2);
-        out.push(b':');
-        write_padded(out, u64::from(self.minute), 2);
+        self.write_hour_minute(out);
         out.push(b':');
         write_padded(out, u64::from(self.second), 2);
         let abs = self.offset.unsigned_abs();
@@ -63,6 +59,13 @@ impl LocalTime {
         write_padded(out, u64::from(abs / 3600), 2);
         out.push(b':');
         write_padded(out, u64::from(abs % 3600 / 60), 2);
+    }
+
+    /// Appends `%H:%M`.
+    fn write_hour_minute(&self, out: &mut Vec<u8>) {
+        write_padded(out, u64::from(self.hour), 2);
+        out.push(b':');
+        write_padded(out, u64::from(self.minute), 2);
     }
 
     /// Appends `%F`: the year padded to four digits, month and day to two.

@@ -4,7 +4,11 @@ use crate::util::{Hook, CONNECT, DISCONNECT};
 
 #[test]
 fn help_lists_every_option_and_exits_0() {
-    for program in [CONNECT, DISCONNECT] {
+    let defaults = [
+        (CONNECT, "/var/log/openvpn/remote.connect"),
+        (DISCONNECT, "/var/log/openvpn-disconnect.log"),
+    ];
+    for (program, default_file) in defaults {
         for flag in ["-h", "--help"] {
             let run = Hook::new(program).arg(flag).run();
             run.expect_code(0).expect_stderr_empty();
@@ -20,6 +24,7 @@ fn help_lists_every_option_and_exits_0() {
             ] {
                 assert!(help.contains(option), "{option} missing\n{}", run.report());
             }
+            assert!(help.contains(default_file), "{}", run.report());
         }
     }
 }
