@@ -164,13 +164,19 @@ Usage: vpn-disconnect-log [OPTIONS]\n\n"
     text.extend_from_slice(b"Options:\n  -f, --file PATH   append the record to PATH ('-': standard output)\n                    [default: ");
     text.extend_from_slice(default_file(event).as_bytes());
     text.extend_from_slice(
-        b"]\n      --utc         print times in UTC instead of local time\n\
-      --strict      exit 1 when the record was not delivered or the command line is wrong\n\
-  -q, --quiet       no diagnostics on standard error\n\
-  -h, --help        print this help and exit\n\
-  -V, --version     print the version and exit\n\n\
-Exit status: 0, even when the record could not be delivered (it is then written to standard\n\
-error), unless --strict is given. See the manual page for the record format.\n",
+        // Not one literal with `\` line continuations: those also eat the next line's
+        // leading blanks, which here are the indentation of the options.
+        concat!(
+            "]\n",
+            "      --utc         print times in UTC instead of local time\n",
+            "      --strict      exit 1 when the record was not delivered or the command line is wrong\n",
+            "  -q, --quiet       no diagnostics on standard error\n",
+            "  -h, --help        print this help and exit\n",
+            "  -V, --version     print the version and exit\n\n",
+            "Exit status: 0, even when the record could not be delivered (it is then written to standard\n",
+            "error), unless --strict is given. See the manual page for the record format.\n",
+        )
+        .as_bytes(),
     );
     text
 }

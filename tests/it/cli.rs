@@ -25,6 +25,14 @@ fn help_lists_every_option_and_exits_0() {
                 assert!(help.contains(option), "{option} missing\n{}", run.report());
             }
             assert!(help.contains(default_file), "{}", run.report());
+            // Every option line is indented, none starts at the margin.
+            for line in help.lines().filter(|l| l.trim_start().starts_with('-')) {
+                assert!(
+                    line.starts_with("  "),
+                    "unindented {line:?}\n{}",
+                    run.report()
+                );
+            }
         }
     }
 }
