@@ -12,6 +12,8 @@ use crate::record::write_classic;
 use crate::session::{Event, Session};
 use crate::sink::file;
 use crate::time::{system_zone, Zone};
+#[cfg(feature = "syslog")]
+use crate::{cli::SyslogOptions, sink::syslog, time::LocalTime};
 use std::ffi::OsString;
 use std::path::Path;
 use std::process::ExitCode;
@@ -96,12 +98,45 @@ pub fn run(event: Event, args: &[OsString], env: &HookEnv, now: i64) -> u8 {
         diag.undelivered(&record);
         return exit_status(Outcome::Failed, options.strict);
     }
-    let outcome = deliver(event, &options, &record, &diag);
+    let outcome = deliver(event, &options, &record, &diag, &zone, now);
     exit_status(outcome, options.strict)
 }
 
-/// Sends `record` where the options say; on failure, says why and keeps it on stderr.
-fn deliver(event: Event, options: &Options, record: &[u8], diag: &Diagnostics) -> Outcome {
+/// Sends `record` where the options say: the file (the default one unless `--file` is given)
+/// unless only `--syslog` is given, and syslog with `--syslog`. If it did not reach them all,
+/// says why and keeps it on stderr, once.
+#[cfg_attr(not(feature = "syslog"), allow(unused_variables))]
+fn deliver(
+    event: Event,
+    options: &Options,
+    record: &[u8],
+    diag: &Diagnostics,
+    zone: &Zone,
+    now: i64,
+) -> Outcome {
+    #[cfg(feature = "syslog")]
+    let syslog = options.syslog.as_ref();
+    #[cfg(not(feature = "syslog"))]
+    let syslog: Option<()> = None;
+
+    let mut delivered = true;
+    if options.file.is_some() || syslog.is_none() {
+        delivered &= deliver_file(event, options, record, diag);
+    }
+    #[cfg(feature = "syslog")]
+    if let Some(settings) = syslog {
+        delivered &= deliver_syslog(event, settings, record, diag, &zone.local_time(now));
+    }
+    if delivered {
+        Outcome::Done
+    } else {
+        diag.undelivered(record);
+        Outcome::Failed
+    }
+}
+
+/// Appends `record` to the file (or stdout); says why not on failure.
+fn deliver_file(event: Event, options: &Options, record: &[u8], diag: &Diagnostics) -> bool {
     let path: &Path = match &options.file {
         Some(path) => Path::new(path),
         None => Path::new(cli::default_file(event)),
@@ -112,7 +147,7 @@ fn deliver(event: Event, options: &Options, record: &[u8], diag: &Diagnostics) -
         file::append(path, record)
     };
     match result {
-        Ok(()) => Outcome::Done,
+        Ok(()) => true,
         Err(error) => {
             use std::os::unix::ffi::OsStrExt;
             diag.say(&[
@@ -120,8 +155,52 @@ fn deliver(event: Event, options: &Options, record: &[u8], diag: &Diagnostics) -
                 b": ",
                 error.to_string().as_bytes(),
             ]);
-            diag.undelivered(record);
-            Outcome::Failed
+            false
+        }
+    }
+}
+
+/// Sends `record` to the local syslog daemon as made at `time`; says why not on failure.
+#[cfg(feature = "syslog")]
+fn deliver_syslog(
+    event: Event,
+    settings: &SyslogOptions,
+    record: &[u8],
+    diag: &Diagnostics,
+    time: &LocalTime,
+) -> bool {
+    let tag = settings
+        .tag
+        .as_deref()
+        .unwrap_or(event.program().as_bytes());
+    let mut message = Vec::with_capacity(record.len().saturating_add(80));
+    let whole = syslog::wire::write_message(
+        &mut message,
+        settings.facility,
+        time,
+        tag,
+        std::process::id(),
+        record,
+    );
+    let path = match &settings.socket {
+        Some(path) => Some(Path::new(path)),
+        None => syslog::find_socket(syslog::SOCKET_PATHS, &syslog::is_socket),
+    };
+    let result = match path {
+        Some(path) => syslog::send(path, &message, syslog::SEND_BUDGET),
+        None => Err(syslog::SyslogError::no_socket()),
+    };
+    match result {
+        // Cannot happen with today's records (well under 1024 bytes), but if it did, the
+        // whole record must survive somewhere: the caller puts it on stderr.
+        Ok(()) if !whole => {
+            diag.say(&[b"syslog: record too long for one message, sent cut"]);
+            false
+        }
+        Ok(()) => true,
+        Err(error) => {
+            diag.say(&[b"syslog: ", error.to_string().as_bytes()]);
+            false
         }
     }
 }

@@ -16,6 +16,14 @@ fn help_lists_every_option_and_exits_0() {
             assert!(help.starts_with(program), "{}", run.report());
             for option in [
                 "--file",
+                #[cfg(feature = "syslog")]
+                "--syslog",
+                #[cfg(feature = "syslog")]
+                "--facility",
+                #[cfg(feature = "syslog")]
+                "--tag",
+                #[cfg(feature = "syslog")]
+                "--syslog-socket",
                 "--utc",
                 "--strict",
                 "--quiet",

@@ -1,0 +1,367 @@
+//! Sending a message to the local syslog daemon, never waiting more than [`SEND_BUDGET`].
+//!
+//! Like syslog(3) in glibc (`misc/syslog.c`, `openlog_internal`): connect a Unix datagram
+//! socket to the daemon's socket; if the kernel answers `EPROTOTYPE` the daemon listens on a
+//! stream socket instead, and the message is sent over a stream connection followed by a NUL
+//! byte, the frame end glibc sends and rsyslog, syslog-ng and BusyBox accept. Unlike
+//! syslog(3), nothing here ever blocks: the OpenVPN server is frozen while the hook runs, and a
+//! daemon that stalls with a full receive queue would freeze it with a blocking `send`. So the
+//! socket is non-blocking, a full queue is retried a few times with short, growing pauses, and
+//! after one second in total the message is given up (the caller keeps the record on stderr).
+//! A stream `connect` cannot be made non-blocking with std alone, so it runs in a helper thread
+//! that is abandoned when the time is up.
+
+pub mod wire;
+
+use std::fmt;
+use std::io::{self, Write};
+use std::os::unix::fs::FileTypeExt;
+use std::os::unix::net::{UnixDatagram, UnixStream};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// Where the local daemon listens, searched in this order when no `--syslog-socket` is given:
+/// Linux and OpenBSD use `/dev/log`, FreeBSD `/var/run/log`, macOS `/var/run/syslog`.
+pub const SOCKET_PATHS: &[&str] = &["/dev/log", "/var/run/log", "/var/run/syslog"];
+
+/// The longest a message may take to leave, connecting included.
+pub const SEND_BUDGET: Duration = Duration::from_secs(1);
+
+/// The first pause after a full queue; each next pause doubles, up to [`MAX_PAUSE`].
+const FIRST_PAUSE: Duration = Duration::from_millis(1);
+const MAX_PAUSE: Duration = Duration::from_millis(100);
+
+/// Why a message did not reach the daemon.
+#[derive(Debug)]
+pub struct SyslogError {
+    /// The socket involved; `None` when none was found.
+    path: Option<PathBuf>,
+    kind: SyslogErrorKind,
+}
+
+#[derive(Debug)]
+enum SyslogErrorKind {
+    /// No socket at any of [`SOCKET_PATHS`].
+    NoSocket,
+    Socket(io::Error),
+    Connect(io::Error),
+    Send(io::Error),
+    /// The daemon did not take the message within [`SEND_BUDGET`].
+    TimedOut,
+}
+
+impl SyslogError {
+    fn new(path: &Path, kind: SyslogErrorKind) -> SyslogError {
+        SyslogError {
+            path: Some(path.to_owned()),
+            kind,
+        }
+    }
+
+    /// No socket at any of [`SOCKET_PATHS`].
+    pub fn no_socket() -> SyslogError {
+        SyslogError {
+            path: None,
+            kind: SyslogErrorKind::NoSocket,
+        }
+    }
+}
+
+impl fmt::Display for SyslogError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(path) = &self.path {
+            write!(f, "{}: ", path.display())?;
+        }
+        match &self.kind {
+            SyslogErrorKind::NoSocket => {
+                f.write_str("no syslog socket at")?;
+                for (i, path) in SOCKET_PATHS.iter().enumerate() {
+                    f.write_str(if i == 0 { " " } else { ", " })?;
+                    f.write_str(path)?;
+                }
+                Ok(())
+            }
+            SyslogErrorKind::Socket(error) => write!(f, "cannot create a socket: {error}"),
+            SyslogErrorKind::Connect(error) => write!(f, "cannot connect: {error}"),
+            SyslogErrorKind::Send(error) => write!(f, "cannot send: {error}"),
+            SyslogErrorKind::TimedOut => f.write_str(
+                "the syslog daemon did not take the message within 1 s (queue full or stalled)",
+            ),
+        }
+    }
+}
+
+/// The first of `candidates` that `is_socket` says is a socket: a directory or a stale file of
+/// the same name is passed over (Debian, for one, can have a directory `/var/run/log`).
+pub fn find_socket<'a>(
+    candidates: &[&'a str],
+    is_socket: &dyn Fn(&Path) -> bool,
+) -> Option<&'a Path> {
+    candidates
+        .iter()
+        .map(|&path| Path::new(path))
+        .find(|path| is_socket(path))
+}
+
+/// Whether `path` is a socket on this system, following symbolic links (systemd makes
+/// `/dev/log` a link to journald's socket).
+pub fn is_socket(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.file_type().is_socket())
+}
+
+/// Sends `message` (made by [`wire::write_message`]) to the daemon at `path` within `budget`.
+pub fn send(path: &Path, message: &[u8], budget: Duration) -> Result<(), SyslogError> {
+    let start = Instant::now();
+    let deadline = start.checked_add(budget).unwrap_or(start);
+    let fail = |kind| SyslogError::new(path, kind);
+    let socket = UnixDatagram::unbound().map_err(|e| fail(SyslogErrorKind::Socket(e)))?;
+    match socket.connect(path) {
+        Ok(()) => {}
+        Err(error) if error.raw_os_error() == Some(errno::EPROTOTYPE) => {
+            drop(socket);
+            return send_stream(path, message, deadline).map_err(fail);
+        }
+        Err(error) => return Err(fail(SyslogErrorKind::Connect(error))),
+    }
+    socket
+        .set_nonblocking(true)
+        .map_err(|e| fail(SyslogErrorKind::Socket(e)))?;
+    retry_until(deadline, || socket.send(message).map(|_| ())).map_err(fail)
+}
+
+/// The stream variant: connect within the time left, then write the message and its NUL.
+fn send_stream(path: &Path, message: &[u8], deadline: Instant) -> Result<(), SyslogErrorKind> {
+    let mut stream = connect_stream(path, deadline)?;
+    stream
+        .set_nonblocking(true)
+        .map_err(SyslogErrorKind::Socket)?;
+    let mut frame = Vec::with_capacity(message.len().saturating_add(1));
+    frame.extend_from_slice(message);
+    frame.push(0);
+    // The connection is ours alone, so a partial write can be continued without any risk of
+    // interleaving with another process's message.
+    let mut rest = &frame[..];
+    retry_until(deadline, || {
+        while !rest.is_empty() {
+            let written = stream.write(rest)?;
+            if written == 0 {
+                return Err(io::Error::from(io::ErrorKind::WriteZero));
+            }
+            rest = rest.get(written..).unwrap_or_default();
+        }
+        Ok(())
+    })
+}
+
+/// `UnixStream::connect` blocks while the daemon's backlog is full, and std has no
+/// non-blocking variant: connect in a helper thread and stop waiting at `deadline`. An
+/// abandoned thread ends with the process, a moment later.
+fn connect_stream(path: &Path, deadline: Instant) -> Result<UnixStream, SyslogErrorKind> {
+    let (sender, receiver) = mpsc::channel();
+    let owned = path.to_owned();
+    thread::Builder::new()
+        .stack_size(64 * 1024)
+        .spawn(move || {
+            let _ = sender.send(UnixStream::connect(owned));
+        })
+        .map_err(SyslogErrorKind::Socket)?;
+    let left = deadline.saturating_duration_since(Instant::now());
+    match receiver.recv_timeout(left) {
+        Ok(Ok(stream)) => Ok(stream),
+        Ok(Err(error)) => Err(SyslogErrorKind::Connect(error)),
+        Err(_) => Err(SyslogErrorKind::TimedOut),
+    }
+}
+
+/// Calls `attempt` until it succeeds, fails for good, or `deadline` passes; a full queue
+/// (`EAGAIN`, or `ENOBUFS` on macOS and the BSDs) or a signal means "try again".
+fn retry_until(
+    deadline: Instant,
+    mut attempt: impl FnMut() -> io::Result<()>,
+) -> Result<(), SyslogErrorKind> {
+    let mut pause = FIRST_PAUSE;
+    loop {
+        match attempt() {
+            Ok(()) => return Ok(()),
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            Err(error)
+                if error.kind() == io::ErrorKind::WouldBlock
+                    || error.raw_os_error() == Some(errno::ENOBUFS) => {}
+            Err(error) => return Err(SyslogErrorKind::Send(error)),
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(SyslogErrorKind::TimedOut);
+        }
+        thread::sleep(pause.min(left));
+        pause = pause.saturating_mul(2).min(MAX_PAUSE);
+    }
+}
+
+/// The two error numbers std has no `ErrorKind` for, per system (`<errno.h>`; Linux on MIPS
+/// and SPARC numbers them differently from the other Linux architectures).
+mod errno {
+    #[cfg(all(
+        any(target_os = "linux", target_os = "android"),
+        any(
+            target_arch = "mips",
+            target_arch = "mips64",
+            target_arch = "mips32r6",
+            target_arch = "mips64r6"
+        )
+    ))]
+    mod values {
+        pub const EPROTOTYPE: i32 = 98;
+        pub const ENOBUFS: i32 = 132;
+    }
+    #[cfg(all(
+        any(target_os = "linux", target_os = "android"),
+        any(target_arch = "sparc", target_arch = "sparc64")
+    ))]
+    mod values {
+        pub const EPROTOTYPE: i32 = 41;
+        pub const ENOBUFS: i32 = 55;
+    }
+    #[cfg(all(
+        any(target_os = "linux", target_os = "android"),
+        not(any(
+            target_arch = "mips",
+            target_arch = "mips64",
+            target_arch = "mips32r6",
+            target_arch = "mips64r6",
+            target_arch = "sparc",
+            target_arch = "sparc64"
+        ))
+    ))]
+    mod values {
+        pub const EPROTOTYPE: i32 = 91;
+        pub const ENOBUFS: i32 = 105;
+    }
+    #[cfg(any(target_os = "illumos", target_os = "solaris"))]
+    mod values {
+        pub const EPROTOTYPE: i32 = 98;
+        pub const ENOBUFS: i32 = 132;
+    }
+    // The BSDs and macOS share the 4.4BSD numbers.
+    #[cfg(not(any(
+        target_os = "linux",
+        target_os = "android",
+        target_os = "illumos",
+        target_os = "solaris"
+    )))]
+    mod values {
+        pub const EPROTOTYPE: i32 = 41;
+        pub const ENOBUFS: i32 = 55;
+    }
+    pub use values::{ENOBUFS, EPROTOTYPE};
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::net::UnixListener;
+
+    /// Which of the default paths is chosen when exactly `sockets` are sockets.
+    fn check(sockets: &[&str], expected: Option<&str>) {
+        let is_socket = |path: &Path| sockets.iter().any(|s| Path::new(s) == path);
+        assert_eq!(
+            find_socket(SOCKET_PATHS, &is_socket),
+            expected.map(Path::new),
+            "sockets {sockets:?}"
+        );
+    }
+
+    #[test]
+    fn finds_each_systems_socket() {
+        let cases: &[(&str, &[&str], Option<&str>)] = &[
+            ("Linux", &["/dev/log"], Some("/dev/log")),
+            ("OpenBSD", &["/dev/log"], Some("/dev/log")),
+            ("FreeBSD", &["/var/run/log"], Some("/var/run/log")),
+            ("macOS", &["/var/run/syslog"], Some("/var/run/syslog")),
+            (
+                "two daemons",
+                &["/var/run/syslog", "/var/run/log"],
+                Some("/var/run/log"),
+            ),
+            ("no daemon", &[], None),
+        ];
+        for &(_system, sockets, expected) in cases {
+            check(sockets, expected);
+        }
+    }
+
+    #[test]
+    fn passes_over_paths_that_are_not_sockets() {
+        let dir = std::env::temp_dir().join(format!("vpn-log-unit-find-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("log")).unwrap();
+        let socket = dir.join("syslog");
+        let _listener = UnixListener::bind(&socket).unwrap();
+        std::fs::write(dir.join("file"), b"").unwrap();
+        let paths: Vec<String> = ["missing", "log", "file", "syslog"]
+            .iter()
+            .map(|name| dir.join(name).to_string_lossy().into_owned())
+            .collect();
+        let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+        assert_eq!(find_socket(&paths, &is_socket), Some(socket.as_path()));
+        assert_eq!(find_socket(&paths[..3], &is_socket), None);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn gives_up_on_a_full_queue_within_the_budget() {
+        let dir = std::env::temp_dir().join(format!("vpn-log-unit-full-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("log");
+        let _receiver = UnixDatagram::bind(&path).unwrap();
+        let _fillers = fill_queue(&path);
+        let budget = Duration::from_millis(50);
+        let start = Instant::now();
+        let error = send(&path, b"<30>x", budget).unwrap_err();
+        let took = start.elapsed();
+        assert!(matches!(error.kind, SyslogErrorKind::TimedOut), "{error}");
+        assert!(took >= budget && took < budget * 4, "took {took:?}");
+        assert!(error
+            .to_string()
+            .starts_with(&format!("{}: ", path.display())));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Sends to the never-read socket at `path` until a fresh sender cannot send even once:
+    /// then the receiver's queue, not a sender's buffer, is full. The senders must stay open.
+    fn fill_queue(path: &Path) -> Vec<UnixDatagram> {
+        let mut fillers = Vec::new();
+        loop {
+            let filler = UnixDatagram::unbound().unwrap();
+            filler.connect(path).unwrap();
+            filler.set_nonblocking(true).unwrap();
+            let mut sent = 0;
+            while filler.send(b"x").is_ok() {
+                sent += 1;
+            }
+            fillers.push(filler);
+            if sent == 0 {
+                return fillers;
+            }
+        }
+    }
+
+    #[test]
+    fn describes_failures_with_the_path() {
+        let missing = Path::new("/nonexistent/vpn-log/log");
+        let error = send(missing, b"<30>x", SEND_BUDGET).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("/nonexistent/vpn-log/log: cannot connect: "),
+            "{error}"
+        );
+        assert_eq!(
+            SyslogError::no_socket().to_string(),
+            "no syslog socket at /dev/log, /var/run/log, /var/run/syslog"
+        );
+    }
+}
