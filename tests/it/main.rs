@@ -8,4 +8,5 @@ mod util;
 mod cli;
 mod delivery;
 mod records;
+mod syslog;
 mod tidy;
