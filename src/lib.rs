@@ -2,14 +2,14 @@
 //!
 //! Each run turns the environment OpenVPN hands a hook into one record — who, which VPN
 //! address, from which real address, when, for how long, how many bytes — and appends it to a
-//! file. ARCHITECTURE.md has the map; the modules, in the order a record flows through them:
+//! file or sends it to the local syslog daemon. ARCHITECTURE.md has the map; the modules, in the order a record flows through them:
 //!
 //! - [`cli`]: the command line;
 //! - [`env`]: the hook environment as raw bytes;
 //! - [`session`]: the environment interpreted as one VPN session;
 //! - [`time`]: the host's time zone and calendar arithmetic;
 //! - [`record`]: the classic one-line record, with [`escape`] and [`numbers`];
-//! - [`sink`]: delivery to a file;
+//! - [`sink`]: delivery to a file, or to the local syslog daemon (feature `syslog`);
 //! - [`diag`]: diagnostics on stderr;
 //! - [`hook`]: one run from start to exit status.
 #![forbid(unsafe_code)]

@@ -76,7 +76,7 @@ impl fmt::Display for SyslogError {
         }
         match &self.kind {
             SyslogErrorKind::NoSocket => {
-                f.write_str("no syslog socket at")?;
+                f.write_str("no socket at")?;
                 for (i, path) in SOCKET_PATHS.iter().enumerate() {
                     f.write_str(if i == 0 { " " } else { ", " })?;
                     f.write_str(path)?;
@@ -361,7 +361,7 @@ mod tests {
         );
         assert_eq!(
             SyslogError::no_socket().to_string(),
-            "no syslog socket at /dev/log, /var/run/log, /var/run/syslog"
+            "no socket at /dev/log, /var/run/log, /var/run/syslog"
         );
     }
 }
