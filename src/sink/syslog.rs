@@ -38,6 +38,8 @@ const MAX_PAUSE: Duration = Duration::from_millis(100);
 pub struct SyslogError {
     /// The socket involved; `None` when none was found.
     path: Option<PathBuf>,
+    /// The time the message had, for [`SyslogErrorKind::TimedOut`].
+    budget: Duration,
     kind: SyslogErrorKind,
 }
 
@@ -48,14 +50,15 @@ enum SyslogErrorKind {
     Socket(io::Error),
     Connect(io::Error),
     Send(io::Error),
-    /// The daemon did not take the message within [`SEND_BUDGET`].
+    /// The daemon did not take the message (or the connection) within the budget.
     TimedOut,
 }
 
 impl SyslogError {
-    fn new(path: &Path, kind: SyslogErrorKind) -> SyslogError {
+    fn new(path: &Path, budget: Duration, kind: SyslogErrorKind) -> SyslogError {
         SyslogError {
             path: Some(path.to_owned()),
+            budget,
             kind,
         }
     }
@@ -64,6 +67,7 @@ impl SyslogError {
     pub fn no_socket() -> SyslogError {
         SyslogError {
             path: None,
+            budget: Duration::ZERO,
             kind: SyslogErrorKind::NoSocket,
         }
     }
@@ -86,9 +90,15 @@ impl fmt::Display for SyslogError {
             SyslogErrorKind::Socket(error) => write!(f, "cannot create a socket: {error}"),
             SyslogErrorKind::Connect(error) => write!(f, "cannot connect: {error}"),
             SyslogErrorKind::Send(error) => write!(f, "cannot send: {error}"),
-            SyslogErrorKind::TimedOut => f.write_str(
-                "the syslog daemon did not take the message within 1 s (queue full or stalled)",
-            ),
+            SyslogErrorKind::TimedOut => {
+                let millis = self.budget.as_millis();
+                f.write_str("the syslog daemon did not take the message within ")?;
+                match (millis / 1000, millis % 1000) {
+                    (seconds, 0) => write!(f, "{seconds} s")?,
+                    _ => write!(f, "{millis} ms")?,
+                }
+                f.write_str(" (queue full or daemon stalled)")
+            }
         }
     }
 }
@@ -115,7 +125,7 @@ pub fn is_socket(path: &Path) -> bool {
 pub fn send(path: &Path, message: &[u8], budget: Duration) -> Result<(), SyslogError> {
     let start = Instant::now();
     let deadline = start.checked_add(budget).unwrap_or(start);
-    let fail = |kind| SyslogError::new(path, kind);
+    let fail = |kind| SyslogError::new(path, budget, kind);
     let socket = UnixDatagram::unbound().map_err(|e| fail(SyslogErrorKind::Socket(e)))?;
     match socket.connect(path) {
         Ok(()) => {}
@@ -324,9 +334,14 @@ mod tests {
         let took = start.elapsed();
         assert!(matches!(error.kind, SyslogErrorKind::TimedOut), "{error}");
         assert!(took >= budget && took < budget * 4, "took {took:?}");
-        assert!(error
-            .to_string()
-            .starts_with(&format!("{}: ", path.display())));
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "{}: the syslog daemon did not take the message within 50 ms \
+                 (queue full or daemon stalled)",
+                path.display()
+            )
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
