@@ -5,13 +5,14 @@
 //! daemons and the one-second give-up run with `VPN_LOG_SLOW=1`: rsyslogd (package `rsyslog`)
 //! on a private socket, and BusyBox syslogd (package `busybox`), which only listens on
 //! `/dev/log`, in a private mount namespace with its own `/dev` (root and `unshare` from
-//! `util-linux`), so the host's `/dev/log` is never touched.
+//! `util-linux`), so the host's `/dev/log` is never touched; and a stream socket whose backlog
+//! is full, in a private network namespace (root).
 
 #[cfg(feature = "syslog")]
 mod with_syslog {
     use crate::util::{self, Hook, Run, TempDir};
     use std::io::Read;
-    use std::os::unix::net::{UnixDatagram, UnixListener};
+    use std::os::unix::net::{UnixDatagram, UnixListener, UnixStream};
     use std::path::Path;
     use std::process::{Child, Command, Stdio};
     use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -359,6 +360,69 @@ mod with_syslog {
                 assert!(run.stderr().contains("undelivered record: User 'bob'"));
             }
         }
+    }
+
+    /// Marks the run of the test binary that [`stream_backlog_helper`] works in.
+    const BACKLOG_HELPER: &str = "VPN_LOG_SYSLOG_BACKLOG_HELPER";
+
+    #[test]
+    fn a_stream_daemon_with_a_full_backlog_costs_at_most_a_second() {
+        if !util::gate("VPN_LOG_SLOW")
+            || !util::require_root("stream backlog test (network namespace)")
+        {
+            return;
+        }
+        let unshare = util::require_program("unshare", "util-linux");
+        // A stream `connect` blocks while the listener's backlog is full. std listens with
+        // the largest backlog the system allows (`net.core.somaxconn`, 4096 on Linux), too
+        // many connections to make here; so this test binary runs itself in a private network
+        // namespace whose somaxconn is 0, where one connection fills the backlog, with only
+        // the helper test below selected.
+        let run = util::run(
+            Command::new(unshare)
+                .args(["--net", "sh", "-c"])
+                .arg("echo 0 >/proc/sys/net/core/somaxconn && exec \"$@\"")
+                .arg("sh")
+                .arg(std::env::current_exe().unwrap())
+                .args(["--exact", "syslog::with_syslog::stream_backlog_helper"])
+                .args(["--nocapture", "--test-threads=1"])
+                .env(BACKLOG_HELPER, "1"),
+        );
+        assert!(run.status.success(), "{}", run.report());
+        assert!(run.stdout().contains("1 passed"), "{}", run.report());
+    }
+
+    /// The body of the test above; does nothing in any other run.
+    #[test]
+    fn stream_backlog_helper() {
+        if std::env::var_os(BACKLOG_HELPER).is_none() {
+            return;
+        }
+        let somaxconn = std::fs::read_to_string("/proc/sys/net/core/somaxconn").unwrap();
+        assert_eq!(somaxconn.trim(), "0", "not in the test's network namespace");
+        let dir = TempDir::new("syslog-backlog");
+        let socket_path = dir.join("log");
+        let _listener = UnixListener::bind(&socket_path).unwrap();
+        let _filler = UnixStream::connect(&socket_path).unwrap();
+        let expected = record(util::CONNECT);
+        let start = Instant::now();
+        let run = hook(util::CONNECT)
+            .args(["--syslog", "--strict", "--syslog-socket"])
+            .arg(&socket_path)
+            .run();
+        let took = start.elapsed();
+        assert!(
+            took >= Duration::from_millis(900) && took < Duration::from_secs(2),
+            "took {took:?}\n{}",
+            run.report()
+        );
+        run.expect_code(1);
+        check_undelivered(
+            &run,
+            &socket_path,
+            "the syslog daemon did not take the message within 1 s",
+            &expected,
+        );
     }
 
     /// A daemon process, killed and reaped when the test ends, whether it passed or not.
