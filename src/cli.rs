@@ -5,12 +5,18 @@
 //! configuration directives. That path is accepted as the one positional argument and left
 //! alone.
 //!
+//! With `--`, everything after it is a command to run first (see [`crate::chain`]): COMMAND and
+//! its arguments are passed on as they are, and OpenVPN's temporary file, which it appends after
+//! everything, ends up as COMMAND's last argument — exactly where COMMAND would have found it if
+//! OpenVPN had run it directly.
+//!
 //! Parsing is strict (an unknown option is an error, not silently ignored) but an error never
 //! stops the record: the caller reports it and keeps the record on stderr.
 //!
 //! The syslog options exist only with the `syslog` feature. A build without it still knows
 //! their names, to say that this build cannot log to syslog rather than "unknown option".
 
+use crate::chain::Chain;
 use crate::session::Event;
 #[cfg(feature = "syslog")]
 use crate::sink::syslog::{
@@ -43,8 +49,15 @@ pub struct Options {
     pub strict: bool,
     /// `-q`, `--quiet`: no diagnostics on stderr.
     pub quiet: bool,
-    /// The positional argument OpenVPN appends for client-connect; never opened.
+    /// The positional argument OpenVPN appends for client-connect; never opened. With `--`,
+    /// the last argument of all, which is also passed on to COMMAND.
     pub config_file: Option<OsString>,
+    /// `--format`: the record's form.
+    pub format: Format,
+    /// `--instance`: the name of this server instance, validated by [`valid_instance`].
+    pub instance: Option<OsString>,
+    /// `-- COMMAND [ARGS...]`: a hook to run first.
+    pub chain: Option<Chain>,
     /// `--syslog` and its settings: send the record to the local syslog daemon, instead of
     /// the default file or, with an explicit `--file`, as well as to it.
     #[cfg(feature = "syslog")]
@@ -57,11 +70,31 @@ pub struct Options {
 pub struct SyslogOptions {
     /// `--facility`; severity is always `info`.
     pub facility: Facility,
-    /// `--tag`, checked by [`is_valid_tag`]; `None`: the program's name.
+    /// `--tag`, checked by [`is_valid_tag`]; without it, `PROGRAM/NAME` with `--instance NAME`
+    /// (filled in by [`parse`]); `None`: the program's name.
     pub tag: Option<Vec<u8>>,
     /// `--syslog-socket`; `None`: the first socket among [`SOCKET_PATHS`].
     pub socket: Option<OsString>,
 }
+
+/// The form of the record.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Format {
+    /// The one-line text of the shell scripts.
+    #[default]
+    Classic,
+    /// One JSON object per line (see [`crate::json`]).
+    Json,
+}
+
+/// The longest `--instance` name, in bytes.
+pub const INSTANCE_CAP: usize = 64;
+
+/// The longest `--instance` name that can go into the syslog tag: `vpn-disconnect-log/NAME`
+/// must fit the 32 characters RFC 3164 allows a tag. The same limit holds for both programs,
+/// so that one name works for both.
+#[cfg(feature = "syslog")]
+pub const INSTANCE_TAG_CAP: usize = MAX_TAG - "vpn-disconnect-log/".len();
 
 /// What is wrong with a command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,6 +109,12 @@ enum UsageErrorKind {
     MissingValue,
     UnexpectedValue,
     UnexpectedArgument,
+    UnknownFormat,
+    InvalidInstance,
+    MissingCommand,
+    /// `--syslog` without `--tag`, and an `--instance` too long for the tag it would make.
+    #[cfg(feature = "syslog")]
+    InstanceTooLongForTag,
     #[cfg(feature = "syslog")]
     UnknownFacility,
     #[cfg(feature = "syslog")]
@@ -104,6 +143,16 @@ impl fmt::Display for UsageError {
             UsageErrorKind::MissingValue => "missing value for option",
             UsageErrorKind::UnexpectedValue => "option takes no value",
             UsageErrorKind::UnexpectedArgument => "unexpected argument",
+            UsageErrorKind::UnknownFormat => "unknown format (classic or json)",
+            UsageErrorKind::InvalidInstance => {
+                "invalid instance name (1 to 64 of A-Z a-z 0-9 . _ -)"
+            }
+            UsageErrorKind::MissingCommand => "missing command after",
+            #[cfg(feature = "syslog")]
+            UsageErrorKind::InstanceTooLongForTag => {
+                "instance name longer than 13 characters, too long for the syslog tag \
+                 (give --tag)"
+            }
             #[cfg(feature = "syslog")]
             UsageErrorKind::UnknownFacility => "unknown syslog facility (see --help)",
             #[cfg(feature = "syslog")]
@@ -135,6 +184,23 @@ pub fn parse(event: Event, args: &[OsString]) -> Result<Command, UsageError> {
     #[cfg(feature = "syslog")]
     let (mut syslog, mut settings, mut first_setting) =
         (false, SyslogOptions::default(), None::<&OsString>);
+    let (args, chain) = split_at_separator(args);
+    if let Some(words) = chain {
+        let Some((program, rest)) = words.split_first() else {
+            return Err(UsageError::new(
+                UsageErrorKind::MissingCommand,
+                OsStr::new("--"),
+            ));
+        };
+        // OpenVPN appends its temporary file after everything: with `--` it can only be last.
+        if event == Event::Connect {
+            options.config_file = rest.last().cloned();
+        }
+        options.chain = Some(Chain {
+            program: program.clone(),
+            args: rest.to_vec(),
+        });
+    }
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let bytes = arg.as_bytes();
@@ -160,6 +226,21 @@ pub fn parse(event: Event, args: &[OsString]) -> Result<Command, UsageError> {
             b"--strict" => flag(&mut options.strict)?,
             b"-q" | b"--quiet" => flag(&mut options.quiet)?,
             b"-f" | b"--file" => options.file = Some(value(arg, inline_value, &mut args)?),
+            b"--format" => {
+                let value = value(arg, inline_value, &mut args)?;
+                options.format = match value.as_bytes() {
+                    b"classic" => Format::Classic,
+                    b"json" => Format::Json,
+                    _ => return Err(UsageError::new(UsageErrorKind::UnknownFormat, &value)),
+                };
+            }
+            b"--instance" => {
+                let value = value(arg, inline_value, &mut args)?;
+                if !valid_instance(value.as_bytes()) {
+                    return Err(UsageError::new(UsageErrorKind::InvalidInstance, &value));
+                }
+                options.instance = Some(value);
+            }
             #[cfg(feature = "syslog")]
             b"--syslog" => flag(&mut syslog)?,
             #[cfg(feature = "syslog")]
@@ -191,7 +272,12 @@ pub fn parse(event: Event, args: &[OsString]) -> Result<Command, UsageError> {
             // is an option we do not know.
             [b'-', _, ..] => return Err(UsageError::new(UsageErrorKind::UnknownOption, arg)),
             _ => {
-                if event != Event::Connect || options.config_file.is_some() {
+                // With `--`, OpenVPN's temporary file comes after COMMAND, so nothing is
+                // expected here.
+                if event != Event::Connect
+                    || options.config_file.is_some()
+                    || options.chain.is_some()
+                {
                     return Err(UsageError::new(UsageErrorKind::UnexpectedArgument, arg));
                 }
                 options.config_file = Some(arg.clone());
@@ -200,6 +286,16 @@ pub fn parse(event: Event, args: &[OsString]) -> Result<Command, UsageError> {
     }
     #[cfg(feature = "syslog")]
     {
+        if let (true, None, Some(instance)) = (syslog, &settings.tag, &options.instance) {
+            if instance.len() > INSTANCE_TAG_CAP {
+                return Err(UsageError::new(
+                    UsageErrorKind::InstanceTooLongForTag,
+                    instance,
+                ));
+            }
+            let tag = [event.program().as_bytes(), b"/", instance.as_bytes()].concat();
+            settings.tag = Some(tag);
+        }
         if syslog {
             options.syslog = Some(settings);
         } else if let Some(setting) = first_setting {
@@ -231,31 +327,57 @@ fn value<'a>(
     Ok(value)
 }
 
-/// Whether `flag` appears among `args` as a whole word: used to honour `--strict` and
-/// `--quiet` even when the rest of the command line could not be parsed.
+/// Splits `args` at the first `--`: the hook's own arguments, and the command to run first if
+/// there is a `--`. The first `--` is always the separator: no option accepts `--` as its
+/// value.
+pub fn split_at_separator(args: &[OsString]) -> (&[OsString], Option<&[OsString]>) {
+    match args.iter().position(|arg| arg == "--") {
+        Some(at) => (args.get(..at).unwrap_or_default(), args.get(at + 1..)),
+        None => (args, None),
+    }
+}
+
+/// Whether `name` can name an instance: 1 to [`INSTANCE_CAP`] bytes of ASCII letters, digits,
+/// `.`, `_` and `-`. The name goes into the syslog tag, where a space, `:` or `[` would end the
+/// tag early, and into every JSON record, where it should need no escaping.
+pub fn valid_instance(name: &[u8]) -> bool {
+    (1..=INSTANCE_CAP).contains(&name.len())
+        && name
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
+/// Whether `flag` appears among `args` before any `--` as a whole word: used to honour
+/// `--strict` and `--quiet` even when the rest of the command line could not be parsed.
 pub fn mentions(args: &[OsString], flags: &[&str]) -> bool {
-    args.iter()
+    let (own, _) = split_at_separator(args);
+    own.iter()
         .any(|arg| flags.iter().any(|flag| arg.as_bytes() == flag.as_bytes()))
+}
+
+/// The command after the first `--`, if there is one: run even when the options before it
+/// could not be parsed, because it may be what rejects a client.
+pub fn chain_of(args: &[OsString]) -> Option<Chain> {
+    let (_, words) = split_at_separator(args);
+    let (program, rest) = words?.split_first()?;
+    Some(Chain {
+        program: program.clone(),
+        args: rest.to_vec(),
+    })
 }
 
 /// The `--help` text of `event`'s program.
 pub fn help(event: Event) -> Vec<u8> {
-    let mut text = Vec::with_capacity(1024);
+    let mut text = Vec::with_capacity(2048);
     text.extend_from_slice(event.program().as_bytes());
     text.extend_from_slice(match event {
-        Event::Connect => {
-            b" - log an OpenVPN client connection (client-connect hook)\n\n\
-Usage: vpn-connect-log [OPTIONS] [CONFIG_FILE]\n\n\
-CONFIG_FILE is the temporary file OpenVPN appends to the command; it is left alone.\n\n"
-        }
-        Event::Disconnect => {
-            b" - log an OpenVPN client disconnection (client-disconnect hook)\n\n\
-Usage: vpn-disconnect-log [OPTIONS]\n\n"
-        }
+        Event::Connect => CONNECT_USAGE.as_bytes(),
+        Event::Disconnect => DISCONNECT_USAGE.as_bytes(),
     });
     text.extend_from_slice(b"Options:\n  -f, --file PATH   append the record to PATH ('-': standard output)\n                    [default: ");
     text.extend_from_slice(default_file(event).as_bytes());
     text.extend_from_slice(b"]\n");
+    text.extend_from_slice(FORMAT_HELP.as_bytes());
     #[cfg(feature = "syslog")]
     write_syslog_help(&mut text, event);
     text.extend_from_slice(
@@ -266,14 +388,53 @@ Usage: vpn-disconnect-log [OPTIONS]\n\n"
             "      --strict      exit 1 when the record was not delivered or the command line is wrong\n",
             "  -q, --quiet       no diagnostics on standard error\n",
             "  -h, --help        print this help and exit\n",
-            "  -V, --version     print the version and exit\n\n",
-            "Exit status: 0, even when the record could not be delivered (it is then written to standard\n",
-            "error), unless --strict is given. See the manual page for the record format.\n",
+            "  -V, --version     print the version and exit\n",
         )
         .as_bytes(),
     );
+    text.extend_from_slice(match event {
+        Event::Connect => CONNECT_STATUS.as_bytes(),
+        Event::Disconnect => DISCONNECT_STATUS.as_bytes(),
+    });
     text
 }
+
+// The texts below are joined with `concat!`, which keeps each line's indentation.
+
+const CONNECT_USAGE: &str = concat!(
+    " - log an OpenVPN client connection (client-connect hook)\n\n",
+    "Usage: vpn-connect-log [OPTIONS] [CONFIG_FILE]\n",
+    "       vpn-connect-log [OPTIONS] -- COMMAND [ARGS...] CONFIG_FILE\n\n",
+    "CONFIG_FILE is the temporary file OpenVPN appends to the command; it is left alone.\n",
+    "With --, COMMAND runs first, with the same environment and ARGS... CONFIG_FILE: the\n",
+    "record is made only if it exits 0.\n\n",
+);
+
+const DISCONNECT_USAGE: &str = concat!(
+    " - log an OpenVPN client disconnection (client-disconnect hook)\n\n",
+    "Usage: vpn-disconnect-log [OPTIONS] [-- COMMAND [ARGS...]]\n\n",
+    "With --, COMMAND runs after the record is made, with the same environment and ARGS.\n\n",
+);
+
+const FORMAT_HELP: &str = concat!(
+    "      --format FORMAT\n",
+    "                    classic (the scripts' line) or json (one object a line)\n",
+    "                    [default: classic]\n",
+    "      --instance NAME\n",
+    "                    name this server in JSON records (A-Z a-z 0-9 . _ -)\n",
+);
+
+const CONNECT_STATUS: &str = concat!(
+    "\nExit status: 0, even when the record could not be delivered (it is then written to\n",
+    "standard error), unless --strict is given. With --, COMMAND's status when it is not 0\n",
+    "(127 when it cannot be run). See the manual page for the record formats.\n",
+);
+
+const DISCONNECT_STATUS: &str = concat!(
+    "\nExit status: 0, even when the record could not be delivered (it is then written to\n",
+    "standard error), unless --strict is given. With -- and --strict, COMMAND's status\n",
+    "when it is not 0. See the manual page for the record formats.\n",
+);
 
 /// The lines of `--help` about syslog.
 #[cfg(feature = "syslog")]
@@ -300,9 +461,11 @@ fn write_syslog_help(text: &mut Vec<u8>, event: Event) {
     crate::numbers::write_u64(text, MAX_TAG as u64);
     text.extend_from_slice(b" characters [default: ");
     text.extend_from_slice(event.program().as_bytes());
+    text.extend_from_slice(b",\n                    or ");
+    text.extend_from_slice(event.program().as_bytes());
     text.extend_from_slice(
         concat!(
-            "]\n",
+            "/NAME with --instance NAME]\n",
             "      --syslog-socket PATH\n",
             "                    the syslog daemon's socket [default: the first socket of\n",
             "                   ",
@@ -393,6 +556,200 @@ mod tests {
         for (words, expected) in cases {
             assert_eq!(&parse_words(Event::Connect, words), expected, "{words:?}");
         }
+    }
+
+    #[test]
+    fn parses_format_and_instance() {
+        let instance = |name: &str| Some(OsString::from(name));
+        let cases: &[(&[&str], Result<Command, String>)] = &[
+            (&["--format", "classic"], run(Options::default())),
+            (
+                &["--format=json", "--instance", "udp-1194"],
+                run(Options {
+                    format: Format::Json,
+                    instance: instance("udp-1194"),
+                    ..Options::default()
+                }),
+            ),
+            (
+                &["--instance=A.b_9"],
+                run(Options {
+                    instance: instance("A.b_9"),
+                    ..Options::default()
+                }),
+            ),
+            (
+                &["--format", "xml"],
+                Err("unknown format (classic or json) 'xml'".into()),
+            ),
+            (
+                &["--format", "JSON"],
+                Err("unknown format (classic or json) 'JSON'".into()),
+            ),
+            (
+                &["--format"],
+                Err("missing value for option '--format'".into()),
+            ),
+            (
+                &["--instance", "--utc"],
+                Err("missing value for option '--instance'".into()),
+            ),
+            (
+                &["--instance", "udp 1194"],
+                Err("invalid instance name (1 to 64 of A-Z a-z 0-9 . _ -) 'udp 1194'".into()),
+            ),
+            (
+                &["--instance=a:b"],
+                Err("invalid instance name (1 to 64 of A-Z a-z 0-9 . _ -) 'a:b'".into()),
+            ),
+            (
+                &["--instance=", "x"],
+                Err("missing value for option '--instance='".into()),
+            ),
+        ];
+        for (words, expected) in cases {
+            assert_eq!(&parse_words(Event::Connect, words), expected, "{words:?}");
+        }
+        assert!(valid_instance(&[b'x'; INSTANCE_CAP]));
+        assert!(!valid_instance(&[b'x'; INSTANCE_CAP + 1]));
+        assert!(!valid_instance("zoë".as_bytes()));
+    }
+
+    #[test]
+    fn takes_everything_after_the_separator_as_the_command() {
+        let chain = |words: &[&str]| {
+            Some(Chain {
+                program: OsString::from(words[0]),
+                args: words[1..].iter().map(OsString::from).collect(),
+            })
+        };
+        let tmp = "/tmp/openvpn_cc_1.tmp";
+        let connect: &[(&[&str], Result<Command, String>)] = &[
+            (
+                &["--utc", "--", "/etc/fw.sh", "-x", "--strict", tmp],
+                run(Options {
+                    utc: true,
+                    chain: chain(&["/etc/fw.sh", "-x", "--strict", tmp]),
+                    config_file: Some(tmp.into()),
+                    ..Options::default()
+                }),
+            ),
+            // By hand, without OpenVPN's file: the last argument is taken for it all the same,
+            // and passed on all the same.
+            (
+                &["--", "fw.sh"],
+                run(Options {
+                    chain: chain(&["fw.sh"]),
+                    ..Options::default()
+                }),
+            ),
+            (
+                &["--", "--", "--help"],
+                run(Options {
+                    chain: chain(&["--", "--help"]),
+                    config_file: Some("--help".into()),
+                    ..Options::default()
+                }),
+            ),
+            (&["--"], Err("missing command after '--'".into())),
+            (&["--utc", "--"], Err("missing command after '--'".into())),
+            // OpenVPN's file comes after COMMAND: nothing positional is expected before `--`.
+            (
+                &[tmp, "--", "/etc/fw.sh"],
+                Err(format!("unexpected argument '{tmp}'")),
+            ),
+            (&["--=x"], Err("unknown option '--=x'".into())),
+            (
+                &["--bogus", "--", "/etc/fw.sh"],
+                Err("unknown option '--bogus'".into()),
+            ),
+        ];
+        for (words, expected) in connect {
+            assert_eq!(&parse_words(Event::Connect, words), expected, "{words:?}");
+        }
+        assert_eq!(
+            parse_words(Event::Disconnect, &["-q", "--", "/etc/down.sh", "a"]),
+            run(Options {
+                quiet: true,
+                chain: chain(&["/etc/down.sh", "a"]),
+                ..Options::default()
+            })
+        );
+    }
+
+    #[test]
+    fn finds_the_command_and_flags_in_unparsable_command_lines() {
+        let args = |words: &[&str]| -> Vec<OsString> { words.iter().map(OsString::from).collect() };
+        let line = args(&["--bogus", "--", "/etc/fw.sh", "--strict", "-q"]);
+        assert!(!mentions(&line, &["--strict"]), "after -- is COMMAND's");
+        assert_eq!(
+            chain_of(&line),
+            Some(Chain {
+                program: "/etc/fw.sh".into(),
+                args: args(&["--strict", "-q"]),
+            })
+        );
+        assert_eq!(chain_of(&args(&["--bogus", "--"])), None);
+        assert_eq!(chain_of(&args(&["--bogus"])), None);
+    }
+
+    #[cfg(feature = "syslog")]
+    #[test]
+    fn the_instance_names_the_syslog_tag_unless_tag_is_given() {
+        let tag_of = |event: Event, words: &[&str]| match parse_words(event, words) {
+            Ok(Command::Run(options)) => Ok(options.syslog.and_then(|s| s.tag)),
+            Ok(other) => panic!("{other:?}"),
+            Err(error) => Err(error),
+        };
+        let tag = |t: &str| Ok(Some(t.as_bytes().to_vec()));
+        let longest = "x".repeat(INSTANCE_TAG_CAP);
+        let too_long = "x".repeat(INSTANCE_TAG_CAP + 1);
+        type Tag = Result<Option<Vec<u8>>, String>;
+        let cases: &[(Event, &[&str], Tag)] = &[
+            (Event::Connect, &["--syslog"], Ok(None)),
+            (
+                Event::Connect,
+                &["--syslog", "--instance", "udp-1194"],
+                tag("vpn-connect-log/udp-1194"),
+            ),
+            (
+                Event::Disconnect,
+                &["--instance=tcp.443", "--syslog"],
+                tag("vpn-disconnect-log/tcp.443"),
+            ),
+            (
+                Event::Connect,
+                &["--syslog", "--instance", "udp-1194", "--tag", "vpn"],
+                tag("vpn"),
+            ),
+            (
+                Event::Disconnect,
+                &["--syslog", "--instance", &longest],
+                tag(&format!("vpn-disconnect-log/{longest}")),
+            ),
+            (
+                Event::Connect,
+                &["--syslog", "--instance", &too_long],
+                Err(format!(
+                    "instance name longer than 13 characters, too long for the syslog tag \
+                     (give --tag) '{too_long}'"
+                )),
+            ),
+            (
+                Event::Connect,
+                &["--syslog", "--tag", "t", "--instance", &too_long],
+                tag("t"),
+            ),
+            // Without --syslog the instance only names JSON records.
+            (Event::Connect, &["--instance", &too_long], Ok(None)),
+        ];
+        for (event, words, expected) in cases {
+            assert_eq!(&tag_of(*event, words), expected, "{words:?}");
+        }
+        assert_eq!(INSTANCE_TAG_CAP, 13);
+        assert!(is_valid_tag(
+            format!("vpn-disconnect-log/{longest}").as_bytes()
+        ));
     }
 
     #[test]

@@ -46,6 +46,11 @@ impl HookEnv {
             .map(|(_, v)| v.as_bytes())
     }
 
+    /// Every variable, in order: what a chained command is given (see `chain`).
+    pub fn vars(&self) -> &[(OsString, OsString)] {
+        &self.vars
+    }
+
     /// The value of `name` if set and not empty. OpenVPN deletes variables whose value would
     /// be empty, so an empty value means the same as an absent one.
     pub fn get_nonempty(&self, name: &str) -> Option<&[u8]> {

@@ -3,11 +3,14 @@
 //! `main` gathers what comes from outside (arguments, environment, clock) and `run` does the
 //! rest; the exit status is decided in one place, [`exit_status`]. Whatever goes wrong, the
 //! record is still made and, if it cannot be delivered, written to stderr: the server's log is
-//! the last place where it is not lost.
+//! the last place where it is not lost. The one exception is a client that a chained
+//! client-connect command rejected: that client never connected, so there is nothing to record.
 
-use crate::cli::{self, Command, Options};
+use crate::chain::{self, Chain};
+use crate::cli::{self, Command, Format, Options};
 use crate::diag::Diagnostics;
 use crate::env::HookEnv;
+use crate::json::{self, write_json};
 use crate::record::write_classic;
 use crate::session::{Event, Session};
 use crate::sink::file;
@@ -41,11 +44,40 @@ enum Outcome {
     Done,
     /// The record was not delivered (it went to stderr), or the command line was wrong.
     Failed,
+    /// No record was made: the chained client-connect command rejected the client or could not
+    /// be run.
+    Withheld,
 }
 
+/// What a chained command (`-- COMMAND`) did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Chained {
+    /// There was no `--`.
+    No,
+    /// It ran and ended with this status, as a shell shows it (0: success).
+    Ended(u8),
+    /// It could not be started.
+    NotRun,
+}
+
+/// The status for a chained command that could not be started: what OpenVPN's own child
+/// exits with when `execve(2)` fails (`OPENVPN_EXECVE_FAILURE`), whatever the reason.
+const NOT_RUN_STATUS: u8 = 127;
+
 /// The one place where exit statuses are chosen: OpenVPN rejects a connecting client on any
-/// non-zero status, so failure shows in the status only when the administrator asked for it.
-fn exit_status(outcome: Outcome, strict: bool) -> u8 {
+/// non-zero status, so a failure of our own shows in the status only when the administrator
+/// asked for it. A chained client-connect command's failure always does: it is that command's
+/// verdict on the client, and a rejected client must stay rejected. OpenVPN ignores the status
+/// of client-disconnect, so there it is passed on only with `--strict`.
+fn exit_status(event: Event, outcome: Outcome, chained: Chained, strict: bool) -> u8 {
+    let command = match chained {
+        Chained::No => 0,
+        Chained::Ended(status) => status,
+        Chained::NotRun => NOT_RUN_STATUS,
+    };
+    if command != 0 && (event == Event::Connect || strict) {
+        return command;
+    }
     match (outcome, strict) {
         (Outcome::Failed, true) => 1,
         _ => 0,
@@ -64,6 +96,8 @@ pub fn run(event: Event, args: &[OsString], env: &HookEnv, now: i64) -> u8 {
             let options = Options {
                 strict: cli::mentions(args, &["--strict"]),
                 quiet: cli::mentions(args, &["-q", "--quiet"]),
+                // A chained command still runs: it may be what rejects the client.
+                chain: cli::chain_of(args),
                 ..Options::default()
             };
             let diag = Diagnostics::new(program, options.quiet);
@@ -91,15 +125,82 @@ pub fn run(event: Event, args: &[OsString], env: &HookEnv, now: i64) -> u8 {
     for w in &warnings {
         diag.bad_value(w.variable, w.value, w.problem, w.fallback);
     }
-    let mut record = Vec::with_capacity(256);
-    write_classic(&mut record, &session, &zone);
 
-    if usage_failed {
-        diag.undelivered(&record);
-        return exit_status(Outcome::Failed, options.strict);
+    // Connect: the chained command decides first whether there is a connection to record.
+    let mut chained = Chained::No;
+    let mut deferred = false;
+    if let (Event::Connect, Some(chain)) = (event, &options.chain) {
+        chained = run_chain(event, chain, env, &diag);
+        if chained != Chained::Ended(0) {
+            return exit_status(event, Outcome::Withheld, chained, options.strict);
+        }
+        deferred = read_deferred(env, &diag);
     }
-    let outcome = deliver(event, &options, &record, &diag, &zone, now);
-    exit_status(outcome, options.strict)
+
+    let mut record = Vec::with_capacity(512);
+    match options.format {
+        Format::Classic => write_classic(&mut record, &session, &zone),
+        Format::Json => {
+            use std::os::unix::ffi::OsStrExt;
+            let context = json::Context {
+                now,
+                instance: options.instance.as_deref().map(|name| name.as_bytes()),
+                deferred,
+            };
+            write_json(&mut record, &session, &zone, &context);
+        }
+    }
+    let outcome = if usage_failed {
+        diag.undelivered(&record);
+        Outcome::Failed
+    } else {
+        deliver(event, &options, &record, &diag, &zone, now)
+    };
+
+    // Disconnect: the record is out first, so a command that hangs or crashes cannot cost it.
+    if let (Event::Disconnect, Some(chain)) = (event, &options.chain) {
+        chained = run_chain(event, chain, env, &diag);
+    }
+    exit_status(event, outcome, chained, options.strict)
+}
+
+/// Runs the chained command and says on stderr when it failed.
+fn run_chain(event: Event, chain: &Chain, env: &HookEnv, diag: &Diagnostics) -> Chained {
+    use std::os::unix::ffi::OsStrExt;
+    let (chained, problem) = match chain.run(env) {
+        Ok(0) => return Chained::Ended(0),
+        Ok(status) => {
+            let mut problem = b" exited with status ".to_vec();
+            crate::numbers::write_u64(&mut problem, u64::from(status));
+            (Chained::Ended(status), problem)
+        }
+        Err(error) => (
+            Chained::NotRun,
+            [b": ", error.to_string().as_bytes()].concat(),
+        ),
+    };
+    let consequence: &[u8] = match event {
+        Event::Connect => b"; client rejected, not recorded",
+        Event::Disconnect => b"",
+    };
+    diag.say(&[chain.program.as_bytes(), &problem, consequence]);
+    chained
+}
+
+/// Whether the chained client-connect command deferred its decision; a deferred-file that
+/// cannot be read is reported and taken as not deferred.
+fn read_deferred(env: &HookEnv, diag: &Diagnostics) -> bool {
+    match chain::deferred(env) {
+        Ok(deferred) => deferred,
+        Err(error) => {
+            diag.say(&[
+                b"warning: client_connect_deferred_file: ",
+                error.to_string().as_bytes(),
+                b"; recording the connection as not deferred",
+            ]);
+            false
+        }
+    }
 }
 
 /// Sends `record` where the options say: the file (the default one unless `--file` is given)
@@ -225,11 +326,45 @@ mod tests {
             (Outcome::Failed, false, 0),
             (Outcome::Failed, true, 1),
         ];
-        for (outcome, strict, expected) in cases {
+        for event in [Event::Connect, Event::Disconnect] {
+            for (outcome, strict, expected) in cases {
+                assert_eq!(
+                    exit_status(event, outcome, Chained::No, strict),
+                    expected,
+                    "{event:?} {outcome:?} strict={strict}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_chained_connect_command_decides_and_disconnect_only_when_strict() {
+        use Event::{Connect, Disconnect};
+        use Outcome::{Done, Failed, Withheld};
+        let cases = [
+            // Connect: the command's failure is the client's rejection, always.
+            (Connect, Done, Chained::Ended(0), false, 0),
+            (Connect, Failed, Chained::Ended(0), false, 0),
+            (Connect, Failed, Chained::Ended(0), true, 1),
+            (Connect, Withheld, Chained::Ended(1), false, 1),
+            (Connect, Withheld, Chained::Ended(3), false, 3),
+            (Connect, Withheld, Chained::Ended(137), true, 137),
+            (Connect, Withheld, Chained::NotRun, false, 127),
+            // Disconnect: OpenVPN ignores the status; passed on with --strict only.
+            (Disconnect, Done, Chained::Ended(0), true, 0),
+            (Disconnect, Done, Chained::Ended(3), false, 0),
+            (Disconnect, Failed, Chained::Ended(3), false, 0),
+            (Disconnect, Done, Chained::Ended(3), true, 3),
+            (Disconnect, Failed, Chained::Ended(3), true, 3),
+            (Disconnect, Failed, Chained::Ended(0), true, 1),
+            (Disconnect, Done, Chained::NotRun, false, 0),
+            (Disconnect, Done, Chained::NotRun, true, 127),
+        ];
+        for (event, outcome, chained, strict, expected) in cases {
             assert_eq!(
-                exit_status(outcome, strict),
+                exit_status(event, outcome, chained, strict),
                 expected,
-                "{outcome:?} strict={strict}"
+                "{event:?} {outcome:?} {chained:?} strict={strict}"
             );
         }
     }

@@ -9,16 +9,20 @@
 //! - [`session`]: the environment interpreted as one VPN session;
 //! - [`time`]: the host's time zone and calendar arithmetic;
 //! - [`record`]: the classic one-line record, with [`escape`] and [`numbers`];
+//! - [`json`]: the JSON record (`--format json`);
+//! - [`chain`]: running the administrator's own hook (`-- COMMAND`);
 //! - [`sink`]: delivery to a file, or to the local syslog daemon (feature `syslog`);
 //! - [`diag`]: diagnostics on stderr;
 //! - [`hook`]: one run from start to exit status.
 #![forbid(unsafe_code)]
 
+pub mod chain;
 pub mod cli;
 pub mod diag;
 pub mod env;
 pub mod escape;
 pub mod hook;
+pub mod json;
 pub mod numbers;
 pub mod record;
 pub mod session;

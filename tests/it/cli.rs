@@ -24,6 +24,8 @@ fn help_lists_every_option_and_exits_0() {
                 "--tag",
                 #[cfg(feature = "syslog")]
                 "--syslog-socket",
+                "--format",
+                "--instance",
                 "--utc",
                 "--strict",
                 "--quiet",

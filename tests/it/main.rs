@@ -5,8 +5,11 @@
 
 mod util;
 
+mod chain;
 mod cli;
 mod delivery;
+mod json;
+mod json_parse;
 mod records;
 mod syslog;
 mod tidy;

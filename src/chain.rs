@@ -1,0 +1,172 @@
+//! Chaining: running the administrator's own hook from ours (`-- COMMAND [ARGS...]`).
+//!
+//! OpenVPN takes one `client-connect` and one `client-disconnect` command. A server that already
+//! has one (firewall rules, per-user limits) keeps it by naming it after `--`: the hook runs it
+//! the way OpenVPN would have — directly, without a shell and without a `PATH` search, with the
+//! same environment and the same arguments (OpenVPN's temporary file last, for connect),
+//! standard input closed and standard output and error left to OpenVPN's log — and waits for it.
+//! What its status means for the record and for the hook's own status is decided in
+//! `hook::exit_status`.
+//!
+//! There is no time limit. The command is the administrator's own and OpenVPN would have waited
+//! for it just as long; a limit could only be enforced by killing it halfway through its work
+//! (a firewall rule half applied), which is worse than the wait it would save.
+
+use crate::env::HookEnv;
+use std::ffi::OsString;
+use std::fmt;
+use std::io::{self, Read};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::process::ExitStatusExt;
+use std::path::PathBuf;
+use std::process::{Command, ExitStatus, Stdio};
+
+/// A command to run from the hook: `-- COMMAND [ARGS...]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chain {
+    /// COMMAND, as written.
+    pub program: OsString,
+    /// ARGS..., as written, with OpenVPN's temporary file last for connect.
+    pub args: Vec<OsString>,
+}
+
+/// Why a chained command could not be run at all.
+#[derive(Debug)]
+pub struct RunError {
+    error: io::Error,
+}
+
+impl fmt::Display for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot run: {}", self.error)
+    }
+}
+
+/// Why `client_connect_deferred_file` could not be read.
+#[derive(Debug)]
+pub struct DeferredError {
+    error: io::Error,
+}
+
+impl fmt::Display for DeferredError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot read: {}", self.error)
+    }
+}
+
+impl Chain {
+    /// Runs the command with exactly the variables of `env` and waits for it; returns its
+    /// status as a shell shows it: the exit code, or 128 + the signal that killed it.
+    pub fn run(&self, env: &HookEnv) -> Result<u8, RunError> {
+        let status = Command::new(self.executable())
+            .args(&self.args)
+            .env_clear()
+            .envs(env.vars().iter().map(|(name, value)| (name, value)))
+            .stdin(Stdio::null())
+            .status()
+            .map_err(|error| RunError { error })?;
+        Ok(shell_status(status))
+    }
+
+    /// The path to execute. OpenVPN calls `execve(2)`, which takes a name without a slash
+    /// relative to the working directory; std would search `PATH` for it, so such a name is
+    /// made explicitly relative.
+    fn executable(&self) -> PathBuf {
+        if self.program.as_bytes().contains(&b'/') {
+            PathBuf::from(&self.program)
+        } else {
+            PathBuf::from(".").join(&self.program)
+        }
+    }
+}
+
+/// The status a shell would show: the exit code, or 128 + the signal number for a command
+/// killed by a signal (137 for SIGKILL). Both are non-zero, so a killed command still rejects.
+fn shell_status(status: ExitStatus) -> u8 {
+    if let Some(code) = status.code() {
+        // Exit codes are 0..=255 on Unix; anything else would be a platform oddity.
+        return u8::try_from(code).unwrap_or(1);
+    }
+    match status.signal() {
+        Some(signal) => u8::try_from(signal.saturating_add(128)).unwrap_or(255),
+        None => 1,
+    }
+}
+
+/// Whether the chained client-connect command deferred its decision: OpenVPN 2.5 and later
+/// read the first byte of the file named by `client_connect_deferred_file`, and `2` there means
+/// "decided later" (openvpn(8), "--client-connect"). An unset variable, or something other
+/// than a regular file (which could block the read), means no.
+pub fn deferred(env: &HookEnv) -> Result<bool, DeferredError> {
+    let Some(path) = env.get_nonempty("client_connect_deferred_file") else {
+        return Ok(false);
+    };
+    let path = std::path::Path::new(std::ffi::OsStr::from_bytes(path));
+    let read_first = || -> io::Result<bool> {
+        if !std::fs::metadata(path)?.is_file() {
+            return Ok(false);
+        }
+        let mut first = [0u8; 1];
+        let n = std::fs::File::open(path)?.read(&mut first)?;
+        Ok(n == 1 && first == *b"2")
+    };
+    read_first().map_err(|error| DeferredError { error })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_read_as_a_shell_shows_them() {
+        // Raw wait(2) statuses: exit code in the second byte, terminating signal in the first.
+        let cases: &[(i32, u8)] = &[
+            (0, 0),
+            (1 << 8, 1),
+            (3 << 8, 3),
+            (255 << 8, 255),
+            (9, 137),        // SIGKILL
+            (15, 143),       // SIGTERM
+            (6 | 0x80, 134), // SIGABRT with a core dump
+        ];
+        for &(raw, expected) in cases {
+            assert_eq!(
+                shell_status(ExitStatus::from_raw(raw)),
+                expected,
+                "raw {raw:#x}"
+            );
+        }
+    }
+
+    #[test]
+    fn names_without_a_slash_are_not_searched_in_path() {
+        let cases: &[(&str, &str)] = &[
+            ("/etc/openvpn/fw.sh", "/etc/openvpn/fw.sh"),
+            ("scripts/fw.sh", "scripts/fw.sh"),
+            ("fw.sh", "./fw.sh"),
+            ("", "./"),
+        ];
+        for &(program, expected) in cases {
+            let chain = Chain {
+                program: program.into(),
+                args: Vec::new(),
+            };
+            assert_eq!(chain.executable(), PathBuf::from(expected), "{program:?}");
+        }
+    }
+
+    #[test]
+    fn no_deferred_file_means_not_deferred() {
+        for pairs in [
+            &[][..],
+            &[("client_connect_deferred_file", &b""[..])][..],
+            &[("client_connect_deferred_file", &b"/dev/null"[..])][..],
+        ] {
+            let env = HookEnv::from_pairs(pairs);
+            assert!(!deferred(&env).unwrap(), "{pairs:?}");
+        }
+        let env = HookEnv::from_pairs(&[("client_connect_deferred_file", b"/nonexistent/x")]);
+        let error = deferred(&env).unwrap_err().to_string();
+        assert!(error.starts_with("cannot read: "), "{error}");
+    }
+}
