@@ -188,7 +188,7 @@ fn names_are_escaped_json_strings() {
         let run = Hook::connect()
             .env("common_name", name)
             .env("username", name)
-            .args(["--format", "json", "--file", "-"])
+            .args(["--utc", "--format", "json", "--file", "-"])
             .run();
         run.expect_code(0).expect_stderr_empty();
         let value = record(&run.stdout);
@@ -228,7 +228,7 @@ fn random_names_always_make_a_valid_record() {
             .env("common_name", &name)
             .envs(&[("time_unix", "1"), ("time_duration", "2")])
             .envs(&[("bytes_received", "3"), ("bytes_sent", "4")])
-            .args(["--format", "json", "--file"])
+            .args(["--utc", "--format", "json", "--file"])
             .arg(&log)
             .run()
             .expect_code(0)
@@ -265,7 +265,7 @@ fn json_records_append_like_classic_ones() {
     for program in [CONNECT, DISCONNECT, CONNECT] {
         Hook::new(program)
             .envs(ALICE)
-            .args(["--format=json", "--instance", "tcp-443", "--file"])
+            .args(["--utc", "--format=json", "--instance", "tcp-443", "--file"])
             .arg(&log)
             .run()
             .expect_code(0)
@@ -365,7 +365,14 @@ fn json_records_go_to_syslog_whole_with_the_instance_in_the_tag() {
                 ("bytes_received", "18446744073709551615"),
                 ("bytes_sent", "18446744073709551615"),
             ])
-            .args(["--format", "json", "--syslog", "--facility", "local7"])
+            .args([
+                "--utc",
+                "--format",
+                "json",
+                "--syslog",
+                "--facility",
+                "local7",
+            ])
             .arg("--syslog-socket")
             .arg(&socket_path)
             .args(*args)
