@@ -1,7 +1,7 @@
 //! One run of a hook, from arguments and environment to exit status.
 //!
 //! `main` gathers what comes from outside (arguments, environment, clock) and `run` does the
-//! rest; the exit status is decided in one place, [`exit_status`]. Whatever goes wrong, the
+//! rest; the exit status is decided in one place, `exit_status`. Whatever goes wrong, the
 //! record is still made and, if it cannot be delivered, written to stderr: the server's log is
 //! the last place where it is not lost. The one exception is a client that a chained
 //! client-connect command rejected: that client never connected, so there is nothing to record.

@@ -5,7 +5,7 @@
 //! file or sends it to the local syslog daemon. ARCHITECTURE.md has the map; the modules, in the order a record flows through them:
 //!
 //! - [`cli`]: the command line;
-//! - [`env`]: the hook environment as raw bytes;
+//! - [`env`](mod@env): the hook environment as raw bytes;
 //! - [`session`]: the environment interpreted as one VPN session;
 //! - [`time`]: the host's time zone and calendar arithmetic;
 //! - [`record`]: the classic one-line record, with [`escape`] and [`numbers`];
