@@ -1,0 +1,131 @@
+//! End to end: real OpenVPN 2.6 servers and clients on this machine run the hooks under test,
+//! and every record is checked against what the server itself reported.
+//!
+//! Gated by `VPN_LOG_E2E=1`: it needs root, `/dev/net/tun` and the programs `openvpn`,
+//! `openssl`, `ip` (iproute2), `ping` (iputils-ping) and `bash`; when the gate is on and one is
+//! missing, the test fails naming it. The hooks are the binaries `util::hook_path` finds (CI
+//! points `VPN_LOG_BIN_DIR` at the release build).
+//!
+//! Shape, per scenario (the scenarios run in parallel, each in its own namespaces):
+//!
+//! ```text
+//!  namespace <id>-srv                                 namespace <id>-c<i>
+//!  openvpn server (tun vlsrv 10.231.0.1, fd00:231::1)   tun vlc<i> 10.231.0.x  <- ping
+//!    ^ loopback 127.0.0.1 / ::1                            ^ moved here by the client's
+//!  openvpn client <i> (created tun vlc<i>) ----------------+ `up` script
+//! ```
+//!
+//! Traffic exists only on loopback and inside namespaces the suite made (`vpnlog-<pid>-<n>-*`);
+//! the VPN pools exist only there. Every process is killed by PID and every namespace deleted
+//! when the scenario ends, also when an assertion fails (`lab::Lab` is a drop guard).
+//!
+//! Each session goes: connect, `status 3` through the management interface, pings through the
+//! tunnel, then an ending (SIGTERM or SIGKILL); the scenario is complete when `status 3` lists
+//! no client, since OpenVPN forgets a client only after its client-disconnect hook returned.
+//! Then each record must equal, field by field, what the server reported (`status 3`) and what
+//! it passed the hook (a copy of the environment saved by a wrapper around each hook).
+//!
+//! Adding a variant (another record destination, a chained hook) is a new [`Scenario`] with
+//! other [`scenario::Hooks`] command strings: see that type.
+
+mod config;
+mod evidence;
+mod lab;
+mod management;
+mod pki;
+mod scenario;
+
+use config::{Auth, Transport};
+use scenario::{Ending, Family, Hooks, Scenario, Session, FILE_HOOKS};
+
+/// A common name of exactly 64 characters, OpenVPN's (and X.509's) maximum.
+const LONG_NAME: &str = "a-common-name-of-exactly-sixty-four-characters-0123456789-abcdef";
+
+fn session(name: &'static str, printed: &'static str, family: Family, ending: Ending) -> Session {
+    Session {
+        name,
+        printed,
+        family,
+        ending,
+    }
+}
+
+#[test]
+fn udp_sessions_are_logged_as_the_server_reports_them() {
+    let Some(tools) = lab::prerequisites() else {
+        return;
+    };
+    assert_eq!(LONG_NAME.len(), 64);
+    Scenario {
+        label: "e2e-udp",
+        transport: Transport::Udp,
+        auth: Auth::Certificate,
+        hooks: FILE_HOOKS,
+        sessions: vec![
+            session("alice", "alice", Family::V4, Ending::Term),
+            session("bob o'neil", "bob o\\'neil", Family::V6, Ending::Term),
+            session("zoë", "zoë", Family::V4, Ending::Kill),
+            session(LONG_NAME, LONG_NAME, Family::V6, Ending::Term),
+        ],
+    }
+    .run(tools);
+}
+
+#[test]
+fn tcp_sessions_are_logged_as_the_server_reports_them() {
+    let Some(tools) = lab::prerequisites() else {
+        return;
+    };
+    Scenario {
+        label: "e2e-tcp",
+        transport: Transport::Tcp,
+        auth: Auth::Certificate,
+        hooks: FILE_HOOKS,
+        sessions: vec![
+            session("dave", "dave", Family::V4, Ending::Term),
+            session("erin", "erin", Family::V6, Ending::Kill),
+            session("zoë", "zoë", Family::V6, Ending::Term),
+            session("bob o'neil", "bob o\\'neil", Family::V4, Ending::Kill),
+        ],
+    }
+    .run(tools);
+}
+
+#[test]
+fn a_username_password_session_is_logged_under_its_username() {
+    let Some(tools) = lab::prerequisites() else {
+        return;
+    };
+    Scenario {
+        label: "e2e-userpass",
+        transport: Transport::Udp,
+        auth: Auth::Password,
+        hooks: FILE_HOOKS,
+        sessions: vec![
+            session("carol", "carol", Family::V4, Ending::Term),
+            session("zoë", "zoë", Family::V6, Ending::Term),
+        ],
+    }
+    .run(tools);
+}
+
+/// `--strict` makes an undeliverable connect record a failed client-connect, which OpenVPN
+/// answers by rejecting the client: it never gets in, and no connect record claims it did.
+#[test]
+fn with_strict_an_undeliverable_connect_record_rejects_the_client() {
+    let Some(tools) = lab::prerequisites() else {
+        return;
+    };
+    Scenario {
+        label: "e2e-reject",
+        transport: Transport::Udp,
+        auth: Auth::Certificate,
+        hooks: Hooks {
+            connect: "{connect} --strict --file {dir}/missing/connect.log",
+            connect_records: "missing/connect.log",
+            ..FILE_HOOKS
+        },
+        sessions: vec![session("mallory", "mallory", Family::V4, Ending::Rejected)],
+    }
+    .run(tools);
+}

@@ -1,0 +1,514 @@
+//! One scenario: a server with its hooks, some client sessions run concurrently, and the
+//! checks of every record against what the server reported.
+
+use super::config::{self, Auth, ClientCredentials, Transport};
+use super::evidence::{self, hook_envs, parse_connect, parse_disconnect, HookEnv};
+use super::lab::{poll, DaemonId, Lab, Tools};
+use super::management::{ClientRow, Management};
+use super::pki::Pki;
+use crate::util::{self, hook_path, require_program, CONNECT, DISCONNECT};
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::time::Duration;
+
+/// How many echo requests cross each tunnel, over IPv4 and over IPv6 each.
+const PINGS: u64 = 5;
+/// The bytes of one IPv4 echo request as it enters the tunnel (20 IP + 8 ICMP + 56 data).
+const IPV4_PING_BYTES: u64 = 84;
+
+/// The hook command strings the server runs, before the environment-saving wrapper is put in
+/// front; and where their records land. `{connect}` and `{disconnect}` stand for the binaries
+/// under test (through `$VPN_LOG_RUNNER` if set), `{dir}` for the scenario's directory.
+///
+/// Another way of running the hooks is another value of this type: records sent to syslog
+/// are `"{connect} --syslog"` with a syslog daemon (started in the [`Lab`]) that writes each
+/// program's message text, one per line, to `connect_records` / `disconnect_records`; a
+/// chained hook that refuses some clients is its command string here, with those clients'
+/// sessions ending in [`Ending::Rejected`].
+pub struct Hooks {
+    pub connect: &'static str,
+    pub disconnect: &'static str,
+    /// Files in `{dir}` that must hold the records, one per line, in the classic format.
+    pub connect_records: &'static str,
+    pub disconnect_records: &'static str,
+}
+
+/// The hooks as the README tells users to configure them: records appended to files.
+pub const FILE_HOOKS: Hooks = Hooks {
+    connect: "{connect} --file {dir}/connect.log",
+    disconnect: "{disconnect} --file {dir}/disconnect.log",
+    connect_records: "connect.log",
+    disconnect_records: "disconnect.log",
+};
+
+/// Which loopback address a client connects to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    V4,
+    V6,
+}
+
+/// How a session ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// SIGTERM: a clean exit (with an explicit exit notification over UDP).
+    Term,
+    /// SIGKILL: the server notices by keepalive timeout (UDP) or the closed connection (TCP).
+    Kill,
+    /// The server rejects the client at connect (its client-connect command fails); the
+    /// client then exits by itself.
+    Rejected,
+}
+
+/// One client session.
+pub struct Session {
+    /// The certificate's common name, or the username with [`Auth::Password`].
+    pub name: &'static str,
+    /// The name as the records must print it, escapes included.
+    pub printed: &'static str,
+    pub family: Family,
+    pub ending: Ending,
+}
+
+impl Session {
+    /// The client's fixed source port.
+    fn local_port(index: usize) -> u16 {
+        40001 + index as u16
+    }
+
+    /// The real address as the records print it.
+    fn printed_real(&self, port: u16) -> String {
+        match self.family {
+            Family::V4 => format!("127.0.0.1:{port}"),
+            Family::V6 => format!("[::1]:{port}"),
+        }
+    }
+
+    /// The real address as `status 3` prints it: OpenVPN 2.6 leaves out an IPv6 port.
+    fn status_real(&self, port: u16) -> String {
+        match self.family {
+            Family::V4 => format!("127.0.0.1:{port}"),
+            Family::V6 => "::1".to_owned(),
+        }
+    }
+}
+
+/// A server, how it runs the hooks, and the sessions its clients have with it.
+pub struct Scenario {
+    /// Names the scenario's temp directory.
+    pub label: &'static str,
+    pub transport: Transport,
+    pub auth: Auth,
+    pub hooks: Hooks,
+    pub sessions: Vec<Session>,
+}
+
+/// The password every [`Auth::Password`] session uses.
+const PASSWORD: &str = "s3cret pw";
+
+/// One session's client, and what the server reported of it while connected.
+struct Client {
+    daemon: DaemonId,
+    netns: String,
+    row: Option<ClientRow>,
+}
+
+impl Scenario {
+    fn admitted(&self) -> impl Iterator<Item = &Session> {
+        self.sessions
+            .iter()
+            .filter(|s| s.ending != Ending::Rejected)
+    }
+
+    pub fn run(&self, tools: Tools) {
+        let mut lab = Lab::new(tools, self.label);
+        let server_ns = lab.netns("srv");
+        let env_dir = lab.dir.join("env");
+        std::fs::create_dir(&env_dir).unwrap();
+        let wrapper = self.write_scripts(&lab);
+        let mut pki = Pki::new(&lab);
+        let (management, management_line) = Management::new(&lab, &server_ns);
+
+        let server = self.start_server(&mut lab, &mut pki, &server_ns, &wrapper, &management_line);
+        let mut clients = self.start_clients(&mut lab, &mut pki, &server_ns);
+
+        // What the server reports while they are connected.
+        let expected = self.admitted().count();
+        let rows = poll("every client in status 3", Duration::from_secs(10), || {
+            let rows = management.clients(&lab);
+            (rows.len() == expected).then_some(rows)
+        });
+        for (session, client) in self.sessions.iter().zip(&mut clients) {
+            let matching: Vec<&ClientRow> = rows
+                .iter()
+                .filter(|r| r.common_name == session.name)
+                .collect();
+            match session.ending {
+                Ending::Rejected => assert!(matching.is_empty(), "{:?}: {rows:#?}", session.name),
+                _ => {
+                    assert_eq!(matching.len(), 1, "{:?} in {rows:#?}", session.name);
+                    client.row = Some(matching[0].clone());
+                }
+            }
+        }
+
+        self.ping_through_every_tunnel(&lab, &clients);
+
+        // The endings, all at once; then wait until the server has forgotten every client,
+        // which it does only after the client-disconnect hook returned.
+        for (session, client) in self.sessions.iter().zip(&clients) {
+            match session.ending {
+                Ending::Term => lab.terminate(client.daemon),
+                Ending::Kill => lab.daemon(client.daemon).kill(),
+                Ending::Rejected => {}
+            }
+        }
+        for client in &clients {
+            lab.daemon(client.daemon).wait_exit(Duration::from_secs(15));
+        }
+        poll(
+            "status 3 to list no clients",
+            Duration::from_secs(40),
+            || management.clients(&lab).is_empty().then_some(()),
+        );
+
+        self.check_records(&lab, &clients, &env_dir);
+        self.check_server_log(&util::read(&lab.daemon(server).log));
+        let status = util::read(&lab.dir.join("status.txt"));
+        assert!(
+            status.contains("OpenVPN CLIENT LIST"),
+            "status file:\n{status}"
+        );
+    }
+
+    /// Writes the server's config and starts it; returns once it serves.
+    fn start_server(
+        &self,
+        lab: &mut Lab,
+        pki: &mut Pki,
+        netns: &str,
+        wrapper: &str,
+        management_line: &str,
+    ) -> DaemonId {
+        let credentials = pki.server(lab);
+        let connect_hook = self.hook_command(lab, wrapper, self.hooks.connect);
+        let disconnect_hook = self.hook_command(lab, wrapper, self.hooks.disconnect);
+        let text = config::server(&config::Server {
+            transport: self.transport,
+            auth: self.auth,
+            ca: &pki.ca,
+            cert: &credentials.cert,
+            key: &credentials.key,
+            status_file: &lab.path("status.txt"),
+            management: management_line,
+            client_connect: &connect_hook,
+            client_disconnect: &disconnect_hook,
+            verify_password: &lab.path("verify-password"),
+        });
+        let server = self.start(lab, netns, "server", &text);
+        lab.daemon(server)
+            .wait_for_log("Initialization Sequence Completed", Duration::from_secs(20));
+        server
+    }
+
+    /// Starts every session's client at once, each with its own namespace for its tunnel;
+    /// returns once each is connected, or rejected and gone.
+    fn start_clients(&self, lab: &mut Lab, pki: &mut Pki, server_ns: &str) -> Vec<Client> {
+        let mut clients = Vec::new();
+        for (i, session) in self.sessions.iter().enumerate() {
+            let netns = lab.netns(&format!("c{i}"));
+            let stem = format!("client{i}");
+            let credentials = match self.auth {
+                Auth::Certificate => {
+                    let c = pki.client(lab, &stem, session.name);
+                    ClientCredentials::Certificate {
+                        cert: c.cert,
+                        key: c.key,
+                    }
+                }
+                Auth::Password => {
+                    let file = lab.path(&format!("{stem}.pass"));
+                    std::fs::write(&file, format!("{}\n{PASSWORD}\n", session.name)).unwrap();
+                    ClientCredentials::Password { file }
+                }
+            };
+            let text = config::client(&config::Client {
+                transport: self.transport,
+                server_address: match session.family {
+                    Family::V4 => "127.0.0.1",
+                    Family::V6 => "::1",
+                },
+                local_port: Session::local_port(i),
+                dev: &format!("vlc{i}"),
+                ca: &pki.ca,
+                credentials: &credentials,
+                up: &format!("{} {netns}", lab.path("tun-to-netns")),
+            });
+            let daemon = self.start(lab, server_ns, &stem, &text);
+            clients.push(Client {
+                daemon,
+                netns,
+                row: None,
+            });
+        }
+        for (session, client) in self.sessions.iter().zip(&clients) {
+            let daemon = lab.daemon(client.daemon);
+            match session.ending {
+                Ending::Rejected => {
+                    // The server refuses it; a client with no other server to try then exits.
+                    daemon.wait_for_exit_after("AUTH_FAILED", Duration::from_secs(30));
+                }
+                _ => daemon
+                    .wait_for_log("Initialization Sequence Completed", Duration::from_secs(30)),
+            }
+        }
+        clients
+    }
+
+    /// A fixed number of pings from each admitted client's namespace to the server's VPN
+    /// addresses, IPv4 and IPv6, all at once; every one must be answered.
+    fn ping_through_every_tunnel(&self, lab: &Lab, clients: &[Client]) {
+        std::thread::scope(|scope| {
+            for (_, client) in self
+                .sessions
+                .iter()
+                .zip(clients)
+                .filter(|(s, _)| s.ending != Ending::Rejected)
+            {
+                for target in [config::SERVER_IPV4, config::SERVER_IPV6] {
+                    scope.spawn(move || {
+                        let count = PINGS.to_string();
+                        let ping = lab.tools.ping.clone();
+                        let args = ["-q", "-c", &count, "-i", "0.2", "-w", "10", target];
+                        util::run(&mut lab.in_netns(&client.netns, &ping, &args)).expect_code(0);
+                    });
+                }
+            }
+        });
+    }
+
+    /// The hooks succeeded unless a session was to be rejected; a UDP client killed outright
+    /// was noticed by the keepalive timeout.
+    fn check_server_log(&self, log: &str) {
+        let rejections = self.sessions.len() - self.admitted().count();
+        let failures = log
+            .matches("Failed running command (--client-connect)")
+            .count();
+        assert_eq!(failures, rejections, "client-connect failures:\n{log}");
+        assert!(
+            !log.contains("Failed running command (--client-disconnect)"),
+            "a client-disconnect hook failed:\n{log}"
+        );
+        if self.transport == Transport::Udp {
+            for session in self.sessions.iter().filter(|s| s.ending == Ending::Kill) {
+                let prefix = format!("{}/", session.name);
+                assert!(
+                    log.lines()
+                        .any(|l| l.contains(&prefix) && l.contains("Inactivity timeout")),
+                    "no keepalive timeout for {:?}:\n{log}",
+                    session.name
+                );
+            }
+        }
+    }
+
+    /// Writes the environment-saving wrapper, the `up` script and the password checker;
+    /// returns the wrapper's path.
+    fn write_scripts(&self, lab: &Lab) -> String {
+        let env = lab.tools.env.to_str().unwrap();
+        let ip = lab.tools.ip.to_str().unwrap();
+        let wrapper = lab.path("save-env");
+        let scripts = [
+            (
+                wrapper.clone(),
+                evidence::ENV_DUMP_SCRIPT
+                    .replace("{env}", env)
+                    .replace("{dir}", &lab.path("env")),
+            ),
+            (
+                lab.path("tun-to-netns"),
+                config::TUN_TO_NETNS_SCRIPT.replace("{ip}", ip),
+            ),
+            (
+                lab.path("verify-password"),
+                config::VERIFY_PASSWORD_SCRIPT.replace("{password}", PASSWORD),
+            ),
+        ];
+        for (path, text) in scripts {
+            std::fs::write(&path, text).unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        wrapper
+    }
+
+    /// A hook command string with its placeholders filled in, behind the wrapper.
+    fn hook_command(&self, lab: &Lab, wrapper: &str, template: &str) -> String {
+        let program = |name: &str| {
+            let path = super::lab::config_safe(&hook_path(name));
+            match std::env::var("VPN_LOG_RUNNER") {
+                // OpenVPN execs without a PATH search: the runner needs its full path.
+                Ok(runner) if !runner.contains('/') && !runner.is_empty() => {
+                    let runner = require_program(&runner, &runner);
+                    format!("{} {path}", super::lab::config_safe(&runner))
+                }
+                Ok(runner) if !runner.is_empty() => format!("{runner} {path}"),
+                _ => path,
+            }
+        };
+        let command = format!(
+            "{wrapper} {}",
+            template
+                .replace("{connect}", &program(CONNECT))
+                .replace("{disconnect}", &program(DISCONNECT))
+                .replace("{dir}", &super::lab::config_safe(lab.dir.path()))
+        );
+        // OpenVPN's limit for one config token; a longer one would be cut, not rejected.
+        assert!(
+            command.len() < 256,
+            "hook command too long for OpenVPN: {command}"
+        );
+        command
+    }
+
+    /// Writes `<name>.conf` and starts OpenVPN on it in the server's namespace.
+    fn start(&self, lab: &mut Lab, netns: &str, name: &str, text: &str) -> DaemonId {
+        let path = lab.path(&format!("{name}.conf"));
+        std::fs::write(&path, text).unwrap();
+        let openvpn = lab.tools.openvpn.clone();
+        let command = lab.in_netns(netns, &openvpn, &["--config", &path]);
+        lab.spawn(name, command)
+    }
+
+    /// Every record and every saved environment against each other and the server's report.
+    fn check_records(&self, lab: &Lab, clients: &[Client], env_dir: &Path) {
+        let connects = evidence::record_lines(&lab.dir.join(self.hooks.connect_records));
+        let disconnects = evidence::record_lines(&lab.dir.join(self.hooks.disconnect_records));
+        let context =
+            format!("connect records:\n{connects:#?}\ndisconnect records:\n{disconnects:#?}");
+        let connects: Vec<_> = connects.iter().map(|l| parse_connect(l)).collect();
+        let disconnects: Vec<_> = disconnects.iter().map(|l| parse_disconnect(l)).collect();
+        let envs = hook_envs(env_dir);
+        let of_type = |script_type: &str| {
+            envs.iter()
+                .filter(|e| e.var("script_type") == script_type)
+                .count()
+        };
+        // Every session ran client-connect once; every session the server let in, and any
+        // rejected one it still ends with client-disconnect, left exactly one record.
+        assert_eq!(of_type("client-connect"), self.sessions.len(), "{envs:#?}");
+        assert_eq!(connects.len(), self.admitted().count(), "{context}");
+        assert_eq!(
+            disconnects.len(),
+            of_type("client-disconnect"),
+            "{context}\n{envs:#?}"
+        );
+        assert_eq!(envs.len(), of_type("client-connect") + disconnects.len());
+
+        for (i, (session, client)) in self.sessions.iter().zip(clients).enumerate() {
+            let what = format!("session {:?}\n{context}", session.name);
+            let env_of = |script_type: &str| -> Vec<&HookEnv> {
+                envs.iter()
+                    .filter(|e| {
+                        e.var("script_type") == script_type
+                            && e.get("common_name") == Some(session.name)
+                    })
+                    .collect()
+            };
+            let (cenvs, denvs) = (env_of("client-connect"), env_of("client-disconnect"));
+            assert_eq!(cenvs.len(), 1, "connect environment of {what}\n{envs:#?}");
+            if session.ending == Ending::Rejected {
+                assert!(
+                    !connects.iter().any(|r| r.name == session.printed),
+                    "a connect record for rejected {what}"
+                );
+                let count = disconnects
+                    .iter()
+                    .filter(|r| r.name == session.printed)
+                    .count();
+                assert_eq!(count, denvs.len(), "disconnect records of rejected {what}");
+                continue;
+            }
+            assert_eq!(
+                denvs.len(),
+                1,
+                "disconnect environment of {what}\n{envs:#?}"
+            );
+            let (cenv, denv) = (cenvs[0], denvs[0]);
+            let port = Session::local_port(i);
+            let row = client.row.as_ref().unwrap();
+            let what = format!("{what}\n{row:#?}");
+            let connect = one(&connects, |r| r.name == session.printed, &what);
+            let disconnect = one(&disconnects, |r| r.name == session.printed, &what);
+
+            // The name: what the server reports, printed with the specified escapes.
+            assert_eq!(row.common_name, session.name, "{what}");
+            if self.auth == Auth::Password {
+                assert_eq!(row.username, session.name, "{what}");
+                assert_eq!(cenv.var("username"), session.name, "{what}");
+            }
+
+            // The VPN address: the IPv4 pool address the server reports and passed.
+            for (name, value) in [
+                ("status 3", row.virtual_address.as_str()),
+                ("connect env", cenv.var("ifconfig_pool_remote_ip")),
+                ("disconnect env", denv.var("ifconfig_pool_remote_ip")),
+                ("disconnect record", disconnect.virtual_ip.as_str()),
+            ] {
+                assert_eq!(connect.virtual_ip, value, "{name}: {what}");
+            }
+            assert_eq!(
+                row.virtual_ipv6_address,
+                cenv.var("ifconfig_pool_remote_ip6"),
+                "{what}"
+            );
+
+            // The real address: the client's loopback address and its fixed source port.
+            assert_eq!(row.real_address, session.status_real(port), "{what}");
+            assert_eq!(connect.real, session.printed_real(port), "{what}");
+            assert_eq!(disconnect.real, session.printed_real(port), "{what}");
+            for env in [cenv, denv] {
+                let (ip_var, ip) = match session.family {
+                    Family::V4 => ("trusted_ip", "127.0.0.1"),
+                    Family::V6 => ("trusted_ip6", "::1"),
+                };
+                assert_eq!(env.var(ip_var), ip, "{}: {what}", env.file);
+                assert_eq!(env.number("trusted_port"), u64::from(port), "{}", env.file);
+            }
+
+            // The start: the instance's creation time, in the host's zone.
+            let start = cenv.number("time_unix");
+            assert_eq!(denv.number("time_unix"), start, "{what}");
+            assert_eq!(row.connected_since, start as i64, "{what}");
+            let start_text = lab.local_minute(start as i64);
+            assert_eq!(connect.start, start_text, "{what}");
+            assert_eq!(disconnect.start, start_text, "{what}");
+
+            // Duration and traffic: what OpenVPN passed the disconnect hook.
+            let duration = denv.number("time_duration");
+            let end_text = lab.local_minute((start + duration) as i64);
+            assert_eq!(disconnect.end, end_text, "{what}");
+            assert_eq!(
+                disconnect.duration,
+                evidence::hours_minutes(duration),
+                "{what}"
+            );
+            let (up, down) = (denv.number("bytes_received"), denv.number("bytes_sent"));
+            assert_eq!(disconnect.up, evidence::megabytes(up), "{what}");
+            assert_eq!(disconnect.down, evidence::megabytes(down), "{what}");
+            // The pings crossed the tunnel both ways (plus IPv6 pings and keepalives).
+            assert!(up > PINGS * IPV4_PING_BYTES, "bytes_received {up}: {what}");
+            assert!(down > PINGS * IPV4_PING_BYTES, "bytes_sent {down}: {what}");
+        }
+    }
+}
+
+/// The one item of `items` that `matches`; fails if there is none or more than one.
+fn one<'a, T: std::fmt::Debug>(items: &'a [T], matches: impl Fn(&T) -> bool, what: &str) -> &'a T {
+    let found: Vec<&T> = items.iter().filter(|i| matches(i)).collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "expected exactly one, found {found:#?}: {what}"
+    );
+    found[0]
+}
