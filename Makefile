@@ -1,7 +1,7 @@
 # vpn-log: build, test, install. `make check` is the full test suite that .ci/run runs.
 CARGO ?= cargo
 
-.PHONY: all build check test demo
+.PHONY: all build check test demo e2e
 all: build
 
 build:
@@ -19,6 +19,12 @@ demo: build
 test:
 	$(CARGO) test
 
+# The end-to-end suite: real OpenVPN servers and clients run the release hooks (as root, with
+# /dev/net/tun and the packages README.md, "Testing", lists). E2E_BIN_DIR: the hooks to test.
+E2E_BIN_DIR ?= $(CURDIR)/target/release
+e2e: build
+	VPN_LOG_E2E=1 VPN_LOG_BIN_DIR=$(E2E_BIN_DIR) $(CARGO) test --test it openvpn
+
 # Everything CI checks, slow and privileged suites included (see README.md, "Testing").
 check:
 	$(CARGO) fmt --check
@@ -27,3 +33,4 @@ check:
 	$(CARGO) test --no-default-features
 	VPN_LOG_SLOW=1 $(CARGO) test
 	$(MAKE) demo
+	$(MAKE) e2e
