@@ -21,9 +21,11 @@ test:
 
 # The end-to-end suite: real OpenVPN servers and clients run the release hooks (as root, with
 # /dev/net/tun and the packages README.md, "Testing", lists). E2E_BIN_DIR: the hooks to test.
+# The scenarios mostly wait (on keepalive timeouts), so all of them run at once, whatever the
+# number of cores.
 E2E_BIN_DIR ?= $(CURDIR)/target/release
 e2e: build
-	VPN_LOG_E2E=1 VPN_LOG_BIN_DIR=$(E2E_BIN_DIR) $(CARGO) test --test it openvpn
+	VPN_LOG_E2E=1 VPN_LOG_BIN_DIR=$(E2E_BIN_DIR) $(CARGO) test --test it openvpn -- --test-threads=8
 
 # Everything CI checks, slow and privileged suites included (see README.md, "Testing").
 check:

@@ -15,6 +15,42 @@ pub const ENV_DUMP_SCRIPT: &str = "#!/bin/sh\n\
     {env} -0 > \"{dir}/$script_type.$$\" || exit 1\n\
     exec \"$@\"\n";
 
+/// The administrator's own client-connect command, chained after `--`: it records its run
+/// (`$common_name`, then its arguments, NUL-separated) in a file named by its PID, then admits
+/// every client but `mallory`. Built-ins only: the hook passes on OpenVPN's environment, which
+/// has no `PATH`. `{dir}` is filled in.
+pub const REJECT_MALLORY_SCRIPT: &str = "#!/bin/sh\n\
+    # A chained client-connect command: records its arguments, then rejects mallory.\n\
+    printf '%s\\0' \"$common_name\" \"$@\" > \"{dir}/$$\" || exit 1\n\
+    [ \"$common_name\" != mallory ]\n";
+
+/// One run of [`REJECT_MALLORY_SCRIPT`].
+#[derive(Debug)]
+pub struct ChainedRun {
+    pub common_name: String,
+    pub args: Vec<String>,
+}
+
+/// Every run of [`REJECT_MALLORY_SCRIPT`] recorded in `dir`.
+pub fn chained_runs(dir: &Path) -> Vec<ChainedRun> {
+    let mut runs = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = String::from_utf8(std::fs::read(&path).unwrap()).expect("UTF-8 arguments");
+        let mut fields = text
+            .strip_suffix('\0')
+            .unwrap_or_else(|| panic!("{}: not NUL-terminated: {text:?}", path.display()))
+            .split('\0')
+            .map(str::to_owned);
+        let common_name = fields.next().unwrap();
+        runs.push(ChainedRun {
+            common_name,
+            args: fields.collect(),
+        });
+    }
+    runs
+}
+
 /// A connect record: `User '<name>' at <start> using <vpn-ip> from <real-addr>`.
 #[derive(Debug)]
 pub struct ConnectRecord {
@@ -258,6 +294,21 @@ impl HookEnv {
     pub fn var(&self, name: &str) -> &str {
         self.get(name)
             .unwrap_or_else(|| panic!("{} has no {name}: {:?}", self.file, self.pairs))
+    }
+
+    /// The names of the variables, sorted.
+    pub fn names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.pairs.iter().map(|(n, _)| n.as_str()).collect();
+        names.sort();
+        names
+    }
+
+    /// The PID of the hook run: the wrapper names the file `<script_type>.<pid>` and then
+    /// execs the hook in place.
+    pub fn pid(&self) -> u32 {
+        let (_, pid) = self.file.rsplit_once('.').expect("<script_type>.<pid>");
+        pid.parse()
+            .unwrap_or_else(|e| panic!("{}: no PID: {e}", self.file))
     }
 
     pub fn number(&self, name: &str) -> u64 {

@@ -26,6 +26,7 @@ pub struct Tools {
     pub sh: PathBuf,
     pub env: PathBuf,
     pub date: PathBuf,
+    pub rsyslogd: PathBuf,
 }
 
 /// `None` when the gate is off (the suite is skipped); otherwise everything the suite needs, or
@@ -61,6 +62,7 @@ pub fn prerequisites() -> Option<Tools> {
         sh: require_program("sh", "dash"),
         env: require_program("env", "coreutils"),
         date: require_program("date", "coreutils"),
+        rsyslogd: require_program("rsyslogd", "rsyslog"),
     })
 }
 
@@ -170,6 +172,24 @@ impl Daemon {
             "{} ended without {needle:?}",
             self.name
         );
+    }
+
+    /// Waits until `path` exists, at most `limit`; fails early if the process ends.
+    pub fn wait_for_path(&mut self, path: &Path, limit: Duration) {
+        let what = format!("{} from {}", path.display(), self.name);
+        poll(&what, limit, || {
+            if path.exists() {
+                return Some(());
+            }
+            if let Some(status) = self.exited() {
+                panic!(
+                    "{} ended ({status}) before making {}",
+                    self.name,
+                    path.display()
+                );
+            }
+            None
+        });
     }
 
     /// Waits until the log contains `needle`, at most `limit`; fails early if the process ends.

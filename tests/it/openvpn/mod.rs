@@ -2,8 +2,8 @@
 //! and every record is checked against what the server itself reported.
 //!
 //! Gated by `VPN_LOG_E2E=1`: it needs root, `/dev/net/tun` and the programs `openvpn`,
-//! `openssl`, `ip` (iproute2), `ping` (iputils-ping) and `bash`; when the gate is on and one is
-//! missing, the test fails naming it. The hooks are the binaries `util::hook_path` finds (CI
+//! `openssl`, `ip` (iproute2), `ping` (iputils-ping), `bash` and `rsyslogd` (rsyslog); when the
+//! gate is on and one is missing, the test fails naming it. The hooks are the binaries `util::hook_path` finds (CI
 //! points `VPN_LOG_BIN_DIR` at the release build).
 //!
 //! Shape, per scenario (the scenarios run in parallel, each in its own namespaces):
@@ -33,10 +33,11 @@ mod evidence;
 mod lab;
 mod management;
 mod pki;
+mod rsyslog;
 mod scenario;
 
 use config::{Auth, Transport};
-use scenario::{Ending, Family, Hooks, Scenario, Session, FILE_HOOKS};
+use scenario::{Ending, Family, Hooks, Scenario, Session, SyslogHeaders, FILE_HOOKS};
 
 /// A common name of exactly 64 characters, OpenVPN's (and X.509's) maximum.
 const LONG_NAME: &str = "a-common-name-of-exactly-sixty-four-characters-0123456789-abcdef";
@@ -50,6 +51,16 @@ fn session(name: &'static str, printed: &'static str, family: Family, ending: En
     }
 }
 
+/// Over UDP: IPv4 and IPv6, a quote and UTF-8 in names, the longest name, a killed client.
+fn udp_sessions() -> Vec<Session> {
+    vec![
+        session("alice", "alice", Family::V4, Ending::Term),
+        session("bob o'neil", "bob o\\'neil", Family::V6, Ending::Term),
+        session("zoë", "zoë", Family::V4, Ending::Kill),
+        session(LONG_NAME, LONG_NAME, Family::V6, Ending::Term),
+    ]
+}
+
 #[test]
 fn udp_sessions_are_logged_as_the_server_reports_them() {
     let Some(tools) = lab::prerequisites() else {
@@ -61,12 +72,35 @@ fn udp_sessions_are_logged_as_the_server_reports_them() {
         transport: Transport::Udp,
         auth: Auth::Certificate,
         hooks: FILE_HOOKS,
-        sessions: vec![
-            session("alice", "alice", Family::V4, Ending::Term),
-            session("bob o'neil", "bob o\\'neil", Family::V6, Ending::Term),
-            session("zoë", "zoë", Family::V4, Ending::Kill),
-            session(LONG_NAME, LONG_NAME, Family::V6, Ending::Term),
-        ],
+        sessions: udp_sessions(),
+    }
+    .run(tools);
+}
+
+/// The same sessions with `--syslog`: a real rsyslogd receives every record intact, under the
+/// facility and the `--instance` tag given, from the PID of the hook run that made it.
+#[test]
+fn udp_sessions_are_logged_through_rsyslogd() {
+    let Some(tools) = lab::prerequisites() else {
+        return;
+    };
+    Scenario {
+        label: "e2e-syslog",
+        transport: Transport::Udp,
+        auth: Auth::Certificate,
+        hooks: Hooks {
+            connect: "{connect} --syslog --syslog-socket {dir}/log.sock --instance e2e",
+            disconnect: "{disconnect} --syslog --syslog-socket {dir}/log.sock --instance e2e \
+                         --facility local3",
+            connect_records: "syslog-connect.log",
+            disconnect_records: "syslog-disconnect.log",
+            syslog: Some(SyslogHeaders {
+                connect: "daemon.info vpn-connect-log/e2e",
+                disconnect: "local3.info vpn-disconnect-log/e2e",
+            }),
+            chained: false,
+        },
+        sessions: udp_sessions(),
     }
     .run(tools);
 }
@@ -126,6 +160,32 @@ fn with_strict_an_undeliverable_connect_record_rejects_the_client() {
             ..FILE_HOOKS
         },
         sessions: vec![session("mallory", "mallory", Family::V4, Ending::Rejected)],
+    }
+    .run(tools);
+}
+
+/// A chained client-connect command decides: the client it rejects never gets in and has no
+/// connect record; the clients it admits are recorded as usual. (OpenVPN 2.6 still runs
+/// client-disconnect for the rejected one, so it may have a disconnect record.)
+#[test]
+fn a_client_the_chained_command_rejects_has_no_connect_record() {
+    let Some(tools) = lab::prerequisites() else {
+        return;
+    };
+    Scenario {
+        label: "e2e-chain",
+        transport: Transport::Udp,
+        auth: Auth::Certificate,
+        hooks: Hooks {
+            connect: "{connect} --file {dir}/connect.log -- {dir}/reject-mallory",
+            chained: true,
+            ..FILE_HOOKS
+        },
+        sessions: vec![
+            session("alice", "alice", Family::V4, Ending::Term),
+            session("mallory", "mallory", Family::V4, Ending::Rejected),
+            session("zoë", "zoë", Family::V6, Ending::Term),
+        ],
     }
     .run(tools);
 }

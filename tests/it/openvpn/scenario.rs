@@ -2,14 +2,17 @@
 //! checks of every record against what the server reported.
 
 use super::config::{self, Auth, ClientCredentials, Transport};
-use super::evidence::{self, hook_envs, parse_connect, parse_disconnect, HookEnv};
+use super::evidence::{
+    self, hook_envs, parse_connect, parse_disconnect, DisconnectRecord, HookEnv,
+};
 use super::lab::{poll, DaemonId, Lab, Tools};
 use super::management::{ClientRow, Management};
 use super::pki::Pki;
+use super::rsyslog;
 use crate::util::{self, hook_path, require_program, CONNECT, DISCONNECT};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How many echo requests cross each tunnel, over IPv4 and over IPv6 each.
 const PINGS: u64 = 5;
@@ -21,16 +24,30 @@ const IPV4_PING_BYTES: u64 = 84;
 /// under test (through `$VPN_LOG_RUNNER` if set), `{dir}` for the scenario's directory.
 ///
 /// Another way of running the hooks is another value of this type: records sent to syslog
-/// are `"{connect} --syslog"` with a syslog daemon (started in the [`Lab`]) that writes each
-/// program's message text, one per line, to `connect_records` / `disconnect_records`; a
-/// chained hook that refuses some clients is its command string here, with those clients'
-/// sessions ending in [`Ending::Rejected`].
+/// are `"{connect} --syslog --syslog-socket {dir}/log.sock"` with [`Hooks::syslog`] set, which
+/// starts a private rsyslogd (see [`rsyslog`]) that writes each program's message text, one
+/// per line, to `connect_records` / `disconnect_records`; a chained hook that refuses some
+/// clients is `"{connect} ... -- {dir}/reject-mallory"` with [`Hooks::chained`] set, and
+/// those clients' sessions ending in [`Ending::Rejected`].
 pub struct Hooks {
     pub connect: &'static str,
     pub disconnect: &'static str,
     /// Files in `{dir}` that must hold the records, one per line, in the classic format.
     pub connect_records: &'static str,
     pub disconnect_records: &'static str,
+    /// The records go through rsyslogd, which must also have seen these headers.
+    pub syslog: Option<SyslogHeaders>,
+    /// The connect hook chains `{dir}/reject-mallory` (see [`evidence::REJECT_MALLORY_SCRIPT`]),
+    /// which every session must have run once, with OpenVPN's temporary file as argument.
+    pub chained: bool,
+}
+
+/// What rsyslogd must have made of each hook's message header: `<facility>.<severity> <tag>`,
+/// without the `[<pid>]:` that follows the tag.
+#[derive(Debug, Clone, Copy)]
+pub struct SyslogHeaders {
+    pub connect: &'static str,
+    pub disconnect: &'static str,
 }
 
 /// The hooks as the README tells users to configure them: records appended to files.
@@ -39,6 +56,8 @@ pub const FILE_HOOKS: Hooks = Hooks {
     disconnect: "{disconnect} --file {dir}/disconnect.log",
     connect_records: "connect.log",
     disconnect_records: "disconnect.log",
+    syslog: None,
+    chained: false,
 };
 
 /// Which loopback address a client connects to.
@@ -103,6 +122,9 @@ pub struct Scenario {
     pub sessions: Vec<Session>,
 }
 
+/// Where the chained command records each run, in the lab's directory.
+const CHAINED_DIR: &str = "chained";
+
 /// The password every [`Auth::Password`] session uses.
 const PASSWORD: &str = "s3cret pw";
 
@@ -125,9 +147,14 @@ impl Scenario {
         let server_ns = lab.netns("srv");
         let env_dir = lab.dir.join("env");
         std::fs::create_dir(&env_dir).unwrap();
+        std::fs::create_dir(lab.dir.join(CHAINED_DIR)).unwrap();
         let wrapper = self.write_scripts(&lab);
         let mut pki = Pki::new(&lab);
         let (management, management_line) = Management::new(&lab, &server_ns);
+        if self.hooks.syslog.is_some() {
+            let (connect, disconnect) = (self.hooks.connect_records, self.hooks.disconnect_records);
+            rsyslog::start(&mut lab, &server_ns, connect, disconnect);
+        }
 
         let server = self.start_server(&mut lab, &mut pki, &server_ns, &wrapper, &management_line);
         let mut clients = self.start_clients(&mut lab, &mut pki, &server_ns);
@@ -172,7 +199,16 @@ impl Scenario {
             || management.clients(&lab).is_empty().then_some(()),
         );
 
+        if self.hooks.syslog.is_some() {
+            self.wait_for_syslog(&lab, &env_dir);
+        }
         self.check_records(&lab, &clients, &env_dir);
+        if let Some(headers) = self.hooks.syslog {
+            self.check_syslog_headers(&lab, &env_dir, headers);
+        }
+        if self.hooks.chained {
+            self.check_chained_runs(&lab, &env_dir);
+        }
         self.check_server_log(&util::read(&lab.daemon(server).log));
         let status = util::read(&lab.dir.join("status.txt"));
         assert!(
@@ -312,8 +348,8 @@ impl Scenario {
         }
     }
 
-    /// Writes the environment-saving wrapper, the `up` script and the password checker;
-    /// returns the wrapper's path.
+    /// Writes the environment-saving wrapper, the `up` script, the password checker and the
+    /// chained command; returns the wrapper's path.
     fn write_scripts(&self, lab: &Lab) -> String {
         let env = lab.tools.env.to_str().unwrap();
         let ip = lab.tools.ip.to_str().unwrap();
@@ -332,6 +368,10 @@ impl Scenario {
             (
                 lab.path("verify-password"),
                 config::VERIFY_PASSWORD_SCRIPT.replace("{password}", PASSWORD),
+            ),
+            (
+                lab.path("reject-mallory"),
+                evidence::REJECT_MALLORY_SCRIPT.replace("{dir}", &lab.path(CHAINED_DIR)),
             ),
         ];
         for (path, text) in scripts {
@@ -426,6 +466,7 @@ impl Scenario {
                     .filter(|r| r.name == session.printed)
                     .count();
                 assert_eq!(count, denvs.len(), "disconnect records of rejected {what}");
+                self.check_rejected_disconnect(session, &denvs, &envs, &disconnects, &what);
                 continue;
             }
             assert_eq!(
@@ -498,6 +539,125 @@ impl Scenario {
             // The pings crossed the tunnel both ways (plus IPv6 pings and keepalives).
             assert!(up > PINGS * IPV4_PING_BYTES, "bytes_received {up}: {what}");
             assert!(down > PINGS * IPV4_PING_BYTES, "bytes_sent {down}: {what}");
+        }
+    }
+
+    /// OpenVPN 2.6 runs client-disconnect for a client its client-connect command rejected,
+    /// at once, so that record shows no time (`0:00`); and its hook
+    /// gets the very variables an admitted client's gets (the man pages, NOTES, say so: this
+    /// keeps them true).
+    fn check_rejected_disconnect(
+        &self,
+        session: &Session,
+        denvs: &[&HookEnv],
+        envs: &[HookEnv],
+        disconnects: &[DisconnectRecord],
+        what: &str,
+    ) {
+        let [denv] = denvs else {
+            return;
+        };
+        let record = one(disconnects, |r| r.name == session.printed, what);
+        assert_eq!(record.duration, "0:00", "{what}");
+        let admitted = self.admitted().filter(|s| s.family == session.family);
+        for other in admitted {
+            let other_env = envs.iter().find(|e| {
+                e.var("script_type") == "client-disconnect"
+                    && e.get("common_name") == Some(other.name)
+            });
+            if let Some(other_env) = other_env {
+                assert_eq!(
+                    denv.names(),
+                    other_env.names(),
+                    "a rejected client's disconnect environment ({}) differs from an admitted \
+                     one's ({}) in its variables: update NOTES in the man pages",
+                    denv.file,
+                    other_env.file
+                );
+            }
+        }
+    }
+
+    /// Syslog delivery is asynchronous: waits, at most 10 s, until rsyslogd has written as
+    /// many records as the hooks made (the checks that follow say what is wrong if it never
+    /// does). Every hook has returned by now, so every environment is saved.
+    fn wait_for_syslog(&self, lab: &Lab, env_dir: &Path) {
+        let disconnects = hook_envs(env_dir)
+            .iter()
+            .filter(|e| e.var("script_type") == "client-disconnect")
+            .count();
+        let connects = self.admitted().count();
+        // Complete lines only: the strict reading comes after, once they are all there.
+        let lines = |name: &str| {
+            let bytes = std::fs::read(lab.dir.join(name)).unwrap_or_default();
+            bytes.iter().filter(|&&b| b == b'\n').count()
+        };
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(10) {
+            if lines(self.hooks.connect_records) == connects
+                && lines(self.hooks.disconnect_records) == disconnects
+                && lines(rsyslog::FIELDS) == connects + disconnects
+            {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Each record arrived under the expected facility, severity and tag, with the PID of the
+    /// hook run that made it (the wrapper execs the hook, so its saved environment is named
+    /// with that PID), and rsyslog filtered it by program name.
+    fn check_syslog_headers(&self, lab: &Lab, env_dir: &Path, headers: SyslogHeaders) {
+        let mut seen = evidence::record_lines(&lab.dir.join(rsyslog::FIELDS));
+        let mut expected: Vec<String> = hook_envs(env_dir)
+            .iter()
+            .filter_map(|env| {
+                let (header, program) = match env.var("script_type") {
+                    "client-connect" => {
+                        let name = env.get("common_name");
+                        // A rejected client's connect hook makes no record.
+                        self.admitted().find(|s| Some(s.name) == name)?;
+                        (headers.connect, CONNECT)
+                    }
+                    _ => (headers.disconnect, DISCONNECT),
+                };
+                Some(format!("{header}[{}]: {program}", env.pid()))
+            })
+            .collect();
+        seen.sort();
+        expected.sort();
+        assert_eq!(seen, expected, "headers rsyslogd saw");
+    }
+
+    /// Every session ran the chained command once, with OpenVPN's temporary file (the one it
+    /// also names in `client_connect_config_file`) as its last and only argument: the hook
+    /// passed it on.
+    fn check_chained_runs(&self, lab: &Lab, env_dir: &Path) {
+        let runs = evidence::chained_runs(&lab.dir.join(CHAINED_DIR));
+        let envs = hook_envs(env_dir);
+        assert_eq!(runs.len(), self.sessions.len(), "{runs:#?}");
+        for session in &self.sessions {
+            let what = format!("chained runs for {:?}: {runs:#?}", session.name);
+            let run = one(&runs, |r| r.common_name == session.name, &what);
+            let env = one(
+                &envs,
+                |e| {
+                    e.var("script_type") == "client-connect"
+                        && e.get("common_name") == Some(session.name)
+                },
+                &what,
+            );
+            let config_file = env.var("client_connect_config_file");
+            assert_eq!(run.args, [config_file], "{what}");
+            let file_name = Path::new(config_file)
+                .file_name()
+                .unwrap()
+                .to_str()
+                .unwrap();
+            assert!(
+                file_name.starts_with("openvpn_cc_") && file_name.ends_with(".tmp"),
+                "{what}"
+            );
         }
     }
 }
