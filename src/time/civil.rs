@@ -3,7 +3,7 @@
 //! The proleptic Gregorian calendar, computed in 400-year cycles (146 097 days each) so that
 //! every `i64` instant converts without overflow or a loop over years.
 
-use crate::numbers::{write_i64, write_padded};
+use crate::numbers::write_padded;
 
 /// A calendar date and clock time at some offset from UTC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,12 +68,19 @@ impl LocalTime {
         write_padded(out, u64::from(self.minute), 2);
     }
 
-    /// Appends `%F`: the year padded to four digits, month and day to two.
+    /// Appends `%F` as GNU `date` prints it (`%+4Y-%m-%d`): the year in four characters
+    /// counting a minus sign (`0999`, `-001`), with a plus sign when it needs more than four
+    /// digits (`+10000`); month and day in two digits.
     fn write_date(&self, out: &mut Vec<u8>) {
+        let digits = self.year.unsigned_abs();
         if self.year < 0 {
-            write_i64(out, self.year);
+            out.push(b'-');
+            write_padded(out, digits, 3);
         } else {
-            write_padded(out, self.year as u64, 4);
+            if digits > 9_999 {
+                out.push(b'+');
+            }
+            write_padded(out, digits, 4);
         }
         out.push(b'-');
         write_padded(out, u64::from(self.month), 2);
@@ -150,6 +157,11 @@ mod tests {
             (-2_208_988_800, 0, "1900-01-01-00:00"),
             (-62_167_219_200, 0, "0000-01-01-00:00"),
             (253_402_300_799, 0, "9999-12-31-23:59"),
+            (253_402_300_800, 0, "+10000-01-01-00:00"),
+            (-30_610_224_000, 0, "1000-01-01-00:00"),
+            (-30_641_760_000, 0, "0999-01-01-00:00"),
+            (-62_198_755_200, 0, "-001-01-01-00:00"),
+            (-2_147_483_649, 0, "1901-12-13-20:45"),
         ];
         for &(unix, offset, expected) in cases {
             assert_eq!(minute(unix, offset), expected, "@{unix} offset {offset}");
