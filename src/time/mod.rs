@@ -9,6 +9,7 @@
 //! through [`system_zone`].
 
 pub mod civil;
+pub mod posix;
 
 pub use civil::LocalTime;
 
