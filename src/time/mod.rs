@@ -10,6 +10,7 @@
 
 pub mod civil;
 pub mod posix;
+pub mod tzif;
 
 pub use civil::LocalTime;
 
