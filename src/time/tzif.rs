@@ -470,7 +470,7 @@ pub(crate) mod tests {
             time(out, t);
             out.extend_from_slice(&c.to_be_bytes());
         }
-        out.extend(std::iter::repeat(0).take(2 * z.types.len()));
+        out.resize(out.len() + 2 * z.types.len(), 0);
     }
 
     pub(crate) fn build(z: &Build) -> Vec<u8> {
