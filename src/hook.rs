@@ -116,7 +116,7 @@ pub fn run(event: Event, args: &[OsString], env: &HookEnv, now: i64) -> u8 {
     } else {
         let (zone, warning) = system_zone(env);
         if let Some(warning) = warning {
-            diag.say(&[b"warning: ", warning.as_str().as_bytes(), b"; using UTC"]);
+            diag.say(&[b"warning: ", &warning.message(), b"; using UTC"]);
         }
         zone
     };

@@ -1,20 +1,25 @@
 //! Time: which zone the host is in, and how an instant prints in it.
 //!
 //! The hooks never call libc's time functions (musl and glibc differ, and OpenVPN gives the hook
-//! no `TZ`), so this module answers "what is the local time at instant T" itself:
-//! [`civil`] turns seconds into a calendar date and clock time, [`Zone`] knows the offset from
-//! UTC at any instant.
+//! no `TZ`), so this module answers "what is the local time at instant T" itself, the way
+//! glibc's `localtime` (and so `date(1)`) does: [`civil`] turns seconds into a calendar date
+//! and clock time, [`Zone`] knows the offset from UTC at any instant, from a TZif file
+//! ([`tzif`]) or a POSIX rule ([`posix`]); [`source`] finds which one the host uses.
 //!
-//! Everything here is computation; reading the zone from the system is the caller's job
+//! Everything but [`source`] is computation; reading the zone from the system happens once,
 //! through [`system_zone`].
 
 pub mod civil;
 pub mod posix;
+pub mod source;
 pub mod tzif;
 
 pub use civil::LocalTime;
+pub use source::{ZoneFiles, ZoneWarning};
 
 use crate::env::HookEnv;
+use posix::PosixTz;
+use tzif::Tzif;
 
 /// The last instant the records can print with a four-digit year: 9999-12-31T23:59:59Z.
 /// Session times beyond it are treated as malformed input.
@@ -29,6 +34,8 @@ pub struct Zone {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum ZoneKind {
     Utc,
+    Rule(PosixTz),
+    Tzif(Tzif),
 }
 
 impl Zone {
@@ -39,37 +46,49 @@ impl Zone {
         }
     }
 
-    /// Seconds east of UTC in effect at `unix` (seconds since the epoch).
-    pub fn offset_at(&self, unix: i64) -> i32 {
-        let _ = unix;
-        match self.kind {
-            ZoneKind::Utc => 0,
+    /// The zone a POSIX `TZ` rule describes.
+    pub fn from_rule(rule: PosixTz) -> Zone {
+        Zone {
+            kind: ZoneKind::Rule(rule),
         }
     }
 
-    /// The local calendar time at `unix` in this zone.
+    /// The zone a TZif file describes.
+    pub fn from_tzif(tzif: Tzif) -> Zone {
+        Zone {
+            kind: ZoneKind::Tzif(tzif),
+        }
+    }
+
+    /// Seconds east of UTC in effect at `unix` (seconds since the epoch).
+    pub fn offset_at(&self, unix: i64) -> i32 {
+        match &self.kind {
+            ZoneKind::Utc => 0,
+            ZoneKind::Rule(rule) => rule.offset_at(unix),
+            ZoneKind::Tzif(tzif) => tzif.offset_at(unix),
+        }
+    }
+
+    /// The local calendar time at `unix` in this zone. In zones with leap seconds (tzdata's
+    /// `right/`), `unix` counts them, so they are subtracted, and an inserted one shows as
+    /// second 60, as glibc shows it.
     pub fn local_time(&self, unix: i64) -> LocalTime {
-        LocalTime::new(unix, self.offset_at(unix))
+        let offset = self.offset_at(unix);
+        let ZoneKind::Tzif(tzif) = &self.kind else {
+            return LocalTime::new(unix, offset);
+        };
+        let (correction, hit) = tzif.leap_correction(unix);
+        let mut time = LocalTime::new(unix.saturating_sub(i64::from(correction)), offset);
+        time.second = time.second.saturating_add(hit);
+        time
     }
 }
 
-/// Why the system's zone could not be used; the caller falls back to UTC and warns once.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ZoneWarning {
-    message: &'static str,
-}
-
-impl ZoneWarning {
-    /// A lowercase description naming the source that failed.
-    pub fn as_str(&self) -> &'static str {
-        self.message
-    }
-}
-
-/// The host's local zone, as `date(1)` would find it from `env` and the system files.
-///
-/// Until zone files and POSIX rules are read, this is UTC.
+/// The host's local zone, as `date(1)` would find it from `env` (`TZ`, `TZDIR`) and the
+/// system files; UTC and a warning naming the source when that zone cannot be used.
 pub fn system_zone(env: &HookEnv) -> (Zone, Option<ZoneWarning>) {
-    let _ = env;
-    (Zone::utc(), None)
+    match ZoneFiles::system().zone(env.get("TZ"), env.get("TZDIR")) {
+        Ok(zone) => (zone, None),
+        Err(warning) => (Zone::utc(), Some(warning)),
+    }
 }
