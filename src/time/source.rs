@@ -357,12 +357,7 @@ mod tests {
 
     /// The zone found under a root holding `entries`, for `TZ` and `TZDIR`: its offsets in
     /// January and July 2023, or the warning.
-    fn check(
-        entries: &[(&str, Entry)],
-        tz: Option<&str>,
-        tzdir: Option<&str>,
-        expected: Result<(i32, i32), &str>,
-    ) {
+    fn check(entries: &[(&str, Entry)], tz: Option<&str>, tzdir: Option<&str>, expected: Expected) {
         let root = Root::new(entries);
         let files = ZoneFiles::under(&root.0);
         let got = files
@@ -372,6 +367,9 @@ mod tests {
         let expected = expected.map_err(str::to_owned);
         assert_eq!(got, expected, "TZ={tz:?} TZDIR={tzdir:?}");
     }
+
+    /// Offsets in January and July, or the warning.
+    type Expected = Result<(i32, i32), &'static str>;
 
     const BERLIN_RULE: &str = "CET-1CEST,M3.5.0,M10.5.0/3";
 
@@ -392,11 +390,11 @@ mod tests {
                 ("/usr/share/zoneinfo/Europe/Dir", Dir),
             ]
         };
-        let cases: &[(Option<&str>, Option<&str>, Result<(i32, i32), &str>)] = &[
+        let cases: &[(Option<&str>, Option<&str>, Expected)] = &[
             (Some(""), None, Ok((0, 0))),
             (Some(":"), None, Ok((0, 0))),
             (Some(BERLIN_RULE), None, Ok((H, 2 * H))),
-            (Some(&":CET-1CEST,M3.5.0,M10.5.0/3"), None, Ok((H, 2 * H))),
+            (Some(":CET-1CEST,M3.5.0,M10.5.0/3"), None, Ok((H, 2 * H))),
             (Some("<+0330>-3:30"), None, Ok((12_600, 12_600))),
             (Some("Europe/Berlin"), None, Ok((H, H))),
             (Some(":Europe/Berlin"), None, Ok((H, H))),
@@ -463,7 +461,7 @@ mod tests {
             ),
         ];
         for &(tz, tzdir, ref expected) in cases {
-            check(&zoneinfo(), tz, tzdir, expected.clone());
+            check(&zoneinfo(), tz, tzdir, *expected);
         }
     }
 
@@ -472,7 +470,7 @@ mod tests {
         let berlin = ("/usr/share/zoneinfo/Europe/Berlin", Zone(H));
         let too_large: &'static [u8] = Box::leak(vec![b'x'; MAX_FILE_SIZE + 1].into_boxed_slice());
         let truncated: &'static [u8] = Box::leak(fixed(H)[..50].to_vec().into_boxed_slice());
-        let cases: Vec<(Vec<(&str, Entry)>, Result<(i32, i32), &str>)> = vec![
+        let cases: Vec<(Vec<(&str, Entry)>, Expected)> = vec![
             (vec![], Ok((0, 0))),
             (vec![("/etc/localtime", Zone(2 * H))], Ok((2 * H, 2 * H))),
             (
