@@ -16,6 +16,9 @@ pub struct LocalTime {
     pub second: u8,
     /// Seconds east of UTC that this time includes.
     pub offset: i32,
+    /// The zone says local time is unknown here (abbreviation `-00`, e.g. uninhabited
+    /// Antarctic stations before settlement): RFC 3339 then writes the offset `-00:00`.
+    pub offset_unknown: bool,
 }
 
 const SECONDS_PER_DAY: i64 = 86_400;
@@ -36,6 +39,7 @@ impl LocalTime {
             minute: (secs % 3600 / 60) as u8,
             second: (secs % 60) as u8,
             offset,
+            offset_unknown: false,
         }
     }
 
@@ -47,7 +51,8 @@ impl LocalTime {
     }
 
     /// Appends RFC 3339 with the numeric offset: `2026-11-23T09:05:00+01:00`. Offsets with
-    /// seconds (local mean time before 1900) lose them: RFC 3339 has no place for them.
+    /// seconds (local mean time before 1900) lose them: RFC 3339 has no place for them. An
+    /// unknown offset is `-00:00` (RFC 3339 section 4.3), as `date +%:z` prints it.
     pub fn write_rfc3339(&self, out: &mut Vec<u8>) {
         self.write_date(out);
         out.push(b'T');
@@ -55,7 +60,11 @@ impl LocalTime {
         out.push(b':');
         write_padded(out, u64::from(self.second), 2);
         let abs = self.offset.unsigned_abs();
-        out.push(if self.offset < 0 { b'-' } else { b'+' });
+        out.push(if self.offset < 0 || self.offset_unknown {
+            b'-'
+        } else {
+            b'+'
+        });
         write_padded(out, u64::from(abs / 3600), 2);
         out.push(b':');
         write_padded(out, u64::from(abs % 3600 / 60), 2);
@@ -183,6 +192,15 @@ mod tests {
         for &(unix, offset, expected) in cases {
             assert_eq!(rfc3339(unix, offset), expected, "@{unix} offset {offset}");
         }
+    }
+
+    #[test]
+    fn an_unknown_offset_is_minus_00_00() {
+        let mut time = LocalTime::new(0, 0);
+        time.offset_unknown = true;
+        let mut out = Vec::new();
+        time.write_rfc3339(&mut out);
+        assert_eq!(out, b"1970-01-01T00:00:00-00:00");
     }
 
     #[test]

@@ -73,13 +73,14 @@ impl Zone {
     /// `right/`), `unix` counts them, so they are subtracted, and an inserted one shows as
     /// second 60, as glibc shows it.
     pub fn local_time(&self, unix: i64) -> LocalTime {
-        let offset = self.offset_at(unix);
-        let ZoneKind::Tzif(tzif) = &self.kind else {
-            return LocalTime::new(unix, offset);
+        let ((offset, unknown), (correction, hit)) = match &self.kind {
+            ZoneKind::Utc => ((0, false), (0, 0)),
+            ZoneKind::Rule(rule) => (rule.lookup(unix), (0, 0)),
+            ZoneKind::Tzif(tzif) => (tzif.lookup(unix), tzif.leap_correction(unix)),
         };
-        let (correction, hit) = tzif.leap_correction(unix);
         let mut time = LocalTime::new(unix.saturating_sub(i64::from(correction)), offset);
         time.second = time.second.saturating_add(hit);
+        time.offset_unknown = unknown;
         time
     }
 }

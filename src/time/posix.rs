@@ -21,6 +21,8 @@ const SECONDS_PER_DAY: i64 = 86_400;
 pub struct PosixTz {
     /// Seconds east of UTC in standard time.
     std_offset: i32,
+    /// The standard time name is `-00`: the offset is unknown (RFC 3339 section 4.3).
+    std_unknown: bool,
     dst: Option<Dst>,
 }
 
@@ -28,6 +30,8 @@ pub struct PosixTz {
 struct Dst {
     /// Seconds east of UTC in daylight saving time.
     offset: i32,
+    /// The DST name is `-00`.
+    unknown: bool,
     /// When DST starts, in standard time.
     start: Change,
     /// When DST ends, in daylight saving time.
@@ -115,21 +119,18 @@ impl PosixTz {
     /// Parses a whole rule string; anything left over is an error.
     pub fn parse(text: &[u8]) -> Result<PosixTz, PosixError> {
         let mut p = Parser { text, pos: 0 };
-        if !p.name() {
-            return Err(error(ErrorKind::StdName));
-        }
+        let std_unknown = p.name().ok_or(error(ErrorKind::StdName))? == b"-00";
         let std_offset = p.offset(24).ok_or(error(ErrorKind::StdOffset))?;
         // POSIX offsets count west; flip them once, here.
         let std_offset = -std_offset;
         if p.is_done() {
             return Ok(PosixTz {
                 std_offset,
+                std_unknown,
                 dst: None,
             });
         }
-        if !p.name() {
-            return Err(error(ErrorKind::DstName));
-        }
+        let unknown = p.name().ok_or(error(ErrorKind::DstName))? == b"-00";
         let offset = match p.byte() {
             Some(b'+' | b'-' | b'0'..=b'9') => -p.offset(24).ok_or(error(ErrorKind::DstOffset))?,
             // One hour ahead of standard time by default.
@@ -147,14 +148,27 @@ impl PosixTz {
         }
         Ok(PosixTz {
             std_offset,
-            dst: Some(Dst { offset, start, end }),
+            std_unknown,
+            dst: Some(Dst {
+                offset,
+                unknown,
+                start,
+                end,
+            }),
         })
     }
 
     /// Seconds east of UTC in effect at `unix`.
     pub fn offset_at(&self, unix: i64) -> i32 {
+        self.lookup(unix).0
+    }
+
+    /// The offset at `unix`, and whether its name is `-00` ("local time unknown", which
+    /// `date` prints as `-00:00` in RFC 3339 form).
+    pub fn lookup(&self, unix: i64) -> (i32, bool) {
+        let standard = (self.std_offset, self.std_unknown);
         let Some(dst) = &self.dst else {
-            return self.std_offset;
+            return standard;
         };
         let year = civil_from_days(unix.div_euclid(SECONDS_PER_DAY)).0;
         let (start, end) = dst.changes(year, self.std_offset);
@@ -164,9 +178,9 @@ impl PosixTz {
             start <= unix && unix < end
         };
         if in_dst {
-            dst.offset
+            (dst.offset, dst.unknown)
         } else {
-            self.std_offset
+            standard
         }
     }
 
@@ -189,9 +203,15 @@ impl Dst {
 
 impl Change {
     /// The instant of this change in `year`, for a local time at `offset` seconds east.
+    ///
+    /// glibc's `compute_change` counts the days of years up to 1970 from 1970-01-01 (its
+    /// running total starts there), while still laying out the months and weekdays of the
+    /// real year: the changes of 1950 fall in early 1970. `date` shows the result (standard
+    /// time before 1970 in the northern hemisphere, DST in the southern), so this does too.
     fn instant(&self, year: i64, offset: i32) -> i64 {
-        self.date
-            .day(year)
+        let jan1 = days_from_civil(year, 1, 1);
+        let counted_from = if year > 1970 { jan1 } else { 0 };
+        (self.date.day(year) - jan1 + counted_from)
             .saturating_mul(SECONDS_PER_DAY)
             .saturating_add(i64::from(self.time))
             .saturating_sub(i64::from(offset))
@@ -275,8 +295,9 @@ impl Parser<'_> {
     }
 
     /// A zone name: three or more letters, or `<` three or more letters, digits, `+` or `-`
-    /// `>`. On success the cursor stands after the name (after `>`).
-    fn name(&mut self) -> bool {
+    /// `>`. On success the cursor stands after the name (after `>`), and the name is returned
+    /// without its brackets.
+    fn name(&mut self) -> Option<&[u8]> {
         let quoted = self.eat(b'<');
         let start = self.pos;
         while let Some(b) = self.byte() {
@@ -287,8 +308,9 @@ impl Parser<'_> {
             }
             self.bump();
         }
-        let long_enough = self.pos - start >= 3;
-        long_enough && (!quoted || self.eat(b'>'))
+        let name = self.text.get(start..self.pos)?;
+        let ok = name.len() >= 3 && (!quoted || self.eat(b'>'));
+        ok.then_some(name)
     }
 
     /// Decimal digits, at least one, as a value no greater than `max`; the cursor ends after
@@ -528,6 +550,31 @@ mod tests {
             "AAA0BBB,M2.5.0/0,M12.1.0",
             &[(1_708_819_199, 0), (1_708_819_200, H)],
         );
+    }
+
+    #[test]
+    fn years_up_to_1970_change_in_1970_as_in_glibc() {
+        // 1951-06-27 and 1969-07-12 are summer in the north and winter in the south, but
+        // glibc puts both changes of those years in early 1970: standard time in the north
+        // (before the start), DST in the south (before the end).
+        for unix in [-584_285_300, -14_918_810, -1_000_000_000] {
+            check("CET-1CEST,M3.5.0,M10.5.0/3", &[(unix, H)]);
+            check("AEST-10AEDT,M10.1.0,M4.1.0/3", &[(unix, 11 * H)]);
+        }
+    }
+
+    #[test]
+    fn the_name_minus_00_marks_an_unknown_offset() {
+        let cases: &[(&str, i64, (i32, bool))] = &[
+            ("<-00>0", 0, (0, true)),
+            ("UTC0", 0, (0, false)),
+            ("<-00>0<+01>,M3.5.0,M10.5.0", 1_688_169_600, (H, false)),
+            ("<-00>0<+01>,M3.5.0,M10.5.0", 1_700_000_000, (0, true)),
+        ];
+        for &(rule, unix, expected) in cases {
+            let tz = PosixTz::parse(rule.as_bytes()).unwrap();
+            assert_eq!(tz.lookup(unix), expected, "{rule} at @{unix}");
+        }
     }
 
     #[test]

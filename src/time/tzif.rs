@@ -38,6 +38,9 @@ struct LocalType {
     /// Seconds east of UTC.
     offset: i32,
     is_dst: bool,
+    /// The abbreviation is `-00`: local time is unknown (RFC 9636 section 3.2, RFC 3339
+    /// section 4.3).
+    unknown: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -292,12 +295,28 @@ impl Tzif {
             if u32::from(abbreviation) >= header.charcnt {
                 return Err(error(ErrorKind::Abbreviation));
             }
-            types.push(LocalType {
-                offset,
-                is_dst: is_dst == 1,
-            });
+            types.push((
+                LocalType {
+                    offset,
+                    is_dst: is_dst == 1,
+                    unknown: false,
+                },
+                abbreviation,
+            ));
         }
-        cursor.take(u64::from(header.charcnt), short)?;
+        let chars = cursor.take(u64::from(header.charcnt), short)?;
+        let types = types
+            .into_iter()
+            .map(|(local_type, abbreviation)| {
+                let name = chars
+                    .get(usize::from(abbreviation)..)
+                    .and_then(|rest| rest.split(|&b| b == 0).next());
+                LocalType {
+                    unknown: name == Some(b"-00"),
+                    ..local_type
+                }
+            })
+            .collect();
         let leapcnt = usize::try_from(header.leapcnt).map_err(|_| error(short))?;
         let mut leaps: Vec<Leap> = Vec::with_capacity(leapcnt);
         for _ in 0..leapcnt {
@@ -324,16 +343,23 @@ impl Tzif {
 
     /// Seconds east of UTC in effect at `unix`.
     pub fn offset_at(&self, unix: i64) -> i32 {
+        self.lookup(unix).0
+    }
+
+    /// The offset at `unix`, and whether local time is unknown there (abbreviation `-00`).
+    pub fn lookup(&self, unix: i64) -> (i32, bool) {
         let (Some(&first), Some(&last)) = (self.transitions.first(), self.transitions.last())
         else {
-            return self.type_before_first().offset;
+            let t = self.type_before_first();
+            return (t.offset, t.unknown);
         };
         if unix < first {
-            return self.type_before_first().offset;
+            let t = self.type_before_first();
+            return (t.offset, t.unknown);
         }
         if unix >= last {
             if let Some(footer) = &self.footer {
-                return footer.offset_at(unix);
+                return footer.lookup(unix);
             }
         }
         // The last transition at or before `unix`; there is one, since `unix >= first`.
@@ -345,7 +371,7 @@ impl Tzif {
             .unwrap_or(0);
         self.types
             .get(usize::from(type_index))
-            .map_or(0, |t| t.offset)
+            .map_or((0, false), |t| (t.offset, t.unknown))
     }
 
     /// glibc's choice before the first transition (and without transitions): the first type
@@ -354,6 +380,7 @@ impl Tzif {
         let fallback = LocalType {
             offset: 0,
             is_dst: false,
+            unknown: false,
         };
         self.types
             .iter()
@@ -398,6 +425,11 @@ impl Tzif {
     /// The transition instants, ascending (for tests that probe next to each one).
     pub fn transitions(&self) -> &[i64] {
         &self.transitions
+    }
+
+    /// The instants of the leap seconds, ascending (for tests, like [`Tzif::transitions`]).
+    pub fn leap_seconds(&self) -> impl Iterator<Item = i64> + '_ {
+        self.leaps.iter().map(|l| l.occurrence)
     }
 
     /// The footer rule, if the file has a non-empty one.
@@ -596,6 +628,22 @@ pub(crate) mod tests {
             &bytes,
             &[(i64::MIN, -5 * H), (0, -5 * H), (i64::MAX, -5 * H)],
         );
+    }
+
+    #[test]
+    fn the_abbreviation_minus_00_marks_an_unknown_offset() {
+        // Types 0 and 1 both use abbreviation index 0; renaming it to "-00" marks both.
+        let mut bytes = berlin(b'2', "");
+        // The file ends with "ABC\0", two indicator arrays of two bytes and the footer "\n\n".
+        let at = bytes.len() - 2 - 2 - 2 - 4;
+        bytes.splice(at..at + 4, *b"-00\0");
+        let tz = Tzif::parse(&bytes).unwrap();
+        assert_eq!(tz.lookup(0), (H, true));
+        assert_eq!(berlin_lookup(0), (H, false));
+    }
+
+    fn berlin_lookup(unix: i64) -> (i32, bool) {
+        Tzif::parse(&berlin(b'2', "")).unwrap().lookup(unix)
     }
 
     #[test]
