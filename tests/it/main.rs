@@ -14,3 +14,4 @@ mod openvpn;
 mod records;
 mod syslog;
 mod tidy;
+mod zones;
