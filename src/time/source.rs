@@ -357,8 +357,7 @@ mod tests {
 
     /// The zone found under a root holding `entries`, for `TZ` and `TZDIR`: its offsets in
     /// January and July 2023, or the warning.
-    fn check(entries: &[(&str, Entry)], tz: Option<&str>, tzdir: Option<&str>, expected: Expected) {
-        let root = Root::new(entries);
+    fn check(root: &Root, tz: Option<&str>, tzdir: Option<&str>, expected: Expected) {
         let files = ZoneFiles::under(&root.0);
         let got = files
             .zone(tz.map(str::as_bytes), tzdir.map(str::as_bytes))
@@ -375,21 +374,19 @@ mod tests {
 
     #[test]
     fn tz_values() {
-        let zoneinfo = || {
-            [
-                ("/usr/share/zoneinfo/Europe/Berlin", Zone(H)),
-                ("/usr/share/zoneinfo/EST5EDT", Zone(-5 * H)),
-                ("/usr/share/zoneinfo/Bad", Bytes(b"TZif2")),
-                ("/share/zoneinfo/Only/Share", Zone(2 * H)),
-                ("/share/zoneinfo/Europe/Berlin", Zone(9 * H)),
-                ("/etc/zoneinfo/Only/Etc", Zone(3 * H)),
-                ("/tzdir/Europe/Berlin", Zone(4 * H)),
-                ("/tzdir/Bad", Bytes(b"not a zone")),
-                ("/files/zone", Zone(5 * H)),
-                ("/etc/localtime", Zone(6 * H)),
-                ("/usr/share/zoneinfo/Europe/Dir", Dir),
-            ]
-        };
+        let root = Root::new(&[
+            ("/usr/share/zoneinfo/Europe/Berlin", Zone(H)),
+            ("/usr/share/zoneinfo/EST5EDT", Zone(-5 * H)),
+            ("/usr/share/zoneinfo/Bad", Bytes(b"TZif2")),
+            ("/share/zoneinfo/Only/Share", Zone(2 * H)),
+            ("/share/zoneinfo/Europe/Berlin", Zone(9 * H)),
+            ("/etc/zoneinfo/Only/Etc", Zone(3 * H)),
+            ("/tzdir/Europe/Berlin", Zone(4 * H)),
+            ("/tzdir/Bad", Bytes(b"not a zone")),
+            ("/files/zone", Zone(5 * H)),
+            ("/etc/localtime", Zone(6 * H)),
+            ("/usr/share/zoneinfo/Europe/Dir", Dir),
+        ]);
         let cases: &[(Option<&str>, Option<&str>, Expected)] = &[
             (Some(""), None, Ok((0, 0))),
             (Some(":"), None, Ok((0, 0))),
@@ -461,7 +458,7 @@ mod tests {
             ),
         ];
         for &(tz, tzdir, ref expected) in cases {
-            check(&zoneinfo(), tz, tzdir, *expected);
+            check(&root, tz, tzdir, *expected);
         }
     }
 
@@ -532,7 +529,7 @@ mod tests {
             ),
         ];
         for (entries, expected) in cases {
-            check(&entries, None, None, expected);
+            check(&Root::new(&entries), None, None, expected);
         }
     }
 
