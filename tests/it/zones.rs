@@ -652,15 +652,18 @@ fn damaged_zone_files_and_random_rules_never_panic_or_hang() {
         return;
     }
     let base = Path::new(ZONEINFO);
-    let samples = [
+    let mut samples = vec![
         "Europe/Berlin",
         "America/Sao_Paulo",
         "Australia/Lord_Howe",
         "America/Nuuk",
         "Asia/Jerusalem",
-        "right/Europe/London",
         "Etc/UTC",
     ];
+    // A zone with leap seconds; Debian 13 moved right/ to the package tzdata-legacy.
+    if base.join("right/Europe/London").is_file() {
+        samples.push("right/Europe/London");
+    }
     let mut seeds: Vec<Vec<u8>> = samples
         .iter()
         .map(|name| {
