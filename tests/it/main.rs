@@ -12,6 +12,7 @@ mod json;
 mod json_parse;
 mod openvpn;
 mod records;
+mod static_build;
 mod syslog;
 mod tidy;
 mod zones;

@@ -267,6 +267,22 @@ pub fn require_root(what: &str) -> bool {
     panic!("{what} needs root; run the tests as root or set VPN_LOG_SKIP_ROOT=1 to skip them");
 }
 
+/// Whether the hooks run natively, not through `$VPN_LOG_RUNNER`. A test that cannot work
+/// through an emulator (root namespaces around the hook, daemons that check the sender's
+/// process) starts with `if !native_only("...") { return; }`: it says why it skipped.
+pub fn native_only(what: &str) -> bool {
+    match std::env::var_os("VPN_LOG_RUNNER") {
+        Some(runner) if !runner.is_empty() => {
+            eprintln!(
+                "SKIPPED (hooks run through {}): {what}",
+                runner.to_string_lossy()
+            );
+            false
+        }
+        _ => true,
+    }
+}
+
 /// Fails the test unless `program` is on PATH, naming the Debian package to install.
 pub fn require_program(program: &str, package: &str) -> PathBuf {
     let path = std::env::var_os("PATH").unwrap_or_default();
