@@ -64,6 +64,12 @@ pub fn hook_command(program: &str) -> Command {
     let binary = hook_path(program);
     let mut command = match std::env::var_os("VPN_LOG_RUNNER") {
         Some(runner) if !runner.is_empty() => {
+            // Found on the tests' PATH now: std would search the PATH a test gives the hook.
+            let runner = PathBuf::from(&runner);
+            let runner = match runner.to_str() {
+                Some(name) if !name.contains('/') => find_program(name).unwrap_or(runner),
+                _ => runner,
+            };
             let mut c = Command::new(runner);
             c.arg(binary);
             c
@@ -285,14 +291,17 @@ pub fn native_only(what: &str) -> bool {
 
 /// Fails the test unless `program` is on PATH, naming the Debian package to install.
 pub fn require_program(program: &str, package: &str) -> PathBuf {
+    find_program(program).unwrap_or_else(|| {
+        panic!("{program} not found on PATH: install the Debian package '{package}'")
+    })
+}
+
+/// Where `program` is on the tests' PATH.
+fn find_program(program: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH").unwrap_or_default();
-    for dir in std::env::split_paths(&path) {
-        let candidate = dir.join(program);
-        if candidate.is_file() {
-            return candidate;
-        }
-    }
-    panic!("{program} not found on PATH: install the Debian package '{package}'");
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|candidate| candidate.is_file())
 }
 
 /// A small, fixed-seed pseudo-random generator (SplitMix64) for randomized tests. Tests print
