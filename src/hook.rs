@@ -130,7 +130,7 @@ pub fn run(event: Event, args: &[OsString], env: &HookEnv, now: i64) -> u8 {
     let mut chained = Chained::No;
     let mut deferred = false;
     if let (Event::Connect, Some(chain)) = (event, &options.chain) {
-        chained = run_chain(event, chain, env, &diag);
+        chained = run_chain(event, chain, &diag);
         if chained != Chained::Ended(0) {
             return exit_status(event, Outcome::Withheld, chained, options.strict);
         }
@@ -159,15 +159,15 @@ pub fn run(event: Event, args: &[OsString], env: &HookEnv, now: i64) -> u8 {
 
     // Disconnect: the record is out first, so a command that hangs or crashes cannot cost it.
     if let (Event::Disconnect, Some(chain)) = (event, &options.chain) {
-        chained = run_chain(event, chain, env, &diag);
+        chained = run_chain(event, chain, &diag);
     }
     exit_status(event, outcome, chained, options.strict)
 }
 
 /// Runs the chained command and says on stderr when it failed.
-fn run_chain(event: Event, chain: &Chain, env: &HookEnv, diag: &Diagnostics) -> Chained {
+fn run_chain(event: Event, chain: &Chain, diag: &Diagnostics) -> Chained {
     use std::os::unix::ffi::OsStrExt;
-    let (chained, problem) = match chain.run(env) {
+    let (chained, problem) = match chain.run() {
         Ok(0) => return Chained::Ended(0),
         Ok(status) => {
             let mut problem = b" exited with status ".to_vec();
