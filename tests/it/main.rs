@@ -10,6 +10,7 @@ mod cli;
 mod delivery;
 mod json;
 mod json_parse;
+mod manpages;
 mod openvpn;
 mod records;
 mod static_build;
