@@ -1,7 +1,12 @@
 # vpn-log: build, test, install. `make check` is the full test suite that .ci/run runs.
 CARGO ?= cargo
+INSTALL ?= install
+
+VERSION := $(shell sed -n 's/^version = "\(.*\)"$$/\1/p' Cargo.toml | head -n 1)
+HOOKS = vpn-connect-log vpn-disconnect-log
 
 .PHONY: all build check test demo e2e
+.PHONY: install uninstall dist deb rpm package-bins package-check
 all: build
 
 build:
@@ -145,3 +150,55 @@ $(MUSL_SF)/bin/musl-gcc:
 		--prefix=$(CURDIR)/$(MUSL_SF) --disable-shared --enable-wrapper=gcc \
 		CC=mipsel-linux-gnu-gcc CFLAGS="-msoft-float -Os" >/dev/null
 	$(MAKE) -C target/musl-src/musl-*/ install >/dev/null
+
+# Installation (README.md, "Install"): `make install PREFIX=/usr DESTDIR=/tmp/stage`. The
+# binaries are rebuilt only when a source is newer, so `sudo make install` after `make` needs
+# no toolchain for root.
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+SOURCES := Cargo.toml Cargo.lock $(shell find src -name '*.rs')
+
+target/release/vpn-connect-log target/release/vpn-disconnect-log: $(SOURCES)
+	$(CARGO) build --release
+
+install: $(addprefix target/release/,$(HOOKS))
+	$(INSTALL) -d -m 0755 $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
+	$(INSTALL) -m 0755 $(addprefix target/release/,$(HOOKS)) $(DESTDIR)$(SBINDIR)/
+	$(INSTALL) -m 0644 $(addprefix man/,$(addsuffix .8,$(HOOKS))) $(DESTDIR)$(MANDIR)/man8/
+
+# Removes the files `install` put there; the directories are shared and stay.
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(SBINDIR)/,$(HOOKS))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(addsuffix .8,$(HOOKS)))
+
+# The source tarball the OpenWrt, FreeBSD and Alpine recipes in packaging/ build from.
+dist:
+	mkdir -p dist
+	git archive --format=tar.gz --prefix=vpn-log-$(VERSION)/ \
+		-o dist/vpn-log-$(VERSION).tar.gz HEAD
+
+# Binary packages of the static musl build (README.md, "Install"). BIN_DIR holds the two
+# binaries; by default they are built here for PKG_TARGET with rustup's musl target.
+PKG_TARGET ?= x86_64-unknown-linux-musl
+BIN_DIR ?= target/$(PKG_TARGET)/release
+DEB_ARCH ?= amd64
+RPM_ARCH ?= x86_64
+
+package-bins:
+ifeq ($(BIN_DIR),target/$(PKG_TARGET)/release)
+	rustup target add $(PKG_TARGET)
+	$(CARGO) build --release --target $(PKG_TARGET)
+endif
+	@for hook in $(HOOKS); do test -x $(BIN_DIR)/$$hook || \
+		{ echo "$(BIN_DIR)/$$hook: no such executable" >&2; exit 1; }; done
+
+deb: package-bins
+	packaging/debian/build-deb $(BIN_DIR) $(DEB_ARCH) dist
+
+rpm: package-bins
+	packaging/rpm/build-rpm $(BIN_DIR) $(RPM_ARCH) dist
+
+# Builds, lints, installs and exercises the packages and `make install` (needs root; .ci/run).
+package-check:
+	.ci/packages.sh
