@@ -139,3 +139,35 @@ fn man_pages_use_only_portable_macros() {
         }
     }
 }
+
+#[test]
+fn packaging_versions_match_cargo_toml() {
+    // The recipes in packaging/ name the version themselves; a release bumps them all.
+    // (file, what precedes the version on its line, what follows it; "" for the line's end)
+    let recipes = [
+        ("packaging/debian/changelog", "vpn-log (", ")"),
+        ("packaging/rpm/vpn-log.spec", "Version:", ""),
+        ("packaging/openwrt/Makefile", "PKG_VERSION:=", ""),
+        ("packaging/freebsd/Makefile", "DISTVERSION=", ""),
+        ("packaging/alpine/APKBUILD", "pkgver=", ""),
+    ];
+    let version = env!("CARGO_PKG_VERSION");
+    for (file, before, after) in recipes {
+        let source = text(file);
+        let line = source
+            .lines()
+            .find(|l| l.starts_with(before))
+            .unwrap_or_else(|| panic!("{file} has no line starting with {before:?}"));
+        let rest = &line[before.len()..];
+        let found = if after.is_empty() {
+            rest
+        } else {
+            rest.split(after).next().unwrap_or_default()
+        };
+        assert_eq!(
+            found.trim(),
+            version,
+            "{file}: {line:?} does not name version {version} (Cargo.toml)"
+        );
+    }
+}
