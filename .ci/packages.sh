@@ -11,7 +11,13 @@ cd "$(dirname "$0")/.."
 
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+installed=no
+# A failure between dpkg -i and dpkg -P must not leave the package on the machine.
+cleanup() {
+    if [ "$installed" = yes ]; then dpkg -P vpn-log >/dev/null || true; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
 step() { printf '\n=== %s\n' "$*"; }
 fail() {
     echo "FAILED: $*" >&2
@@ -69,6 +75,7 @@ deb=dist/vpn-log_${version}_amd64.deb
 lintian --fail-on error,warning --tag-display-limit 0 "$deb" || fail "lintian: $deb"
 
 step "dpkg -i; the hooks from /usr/sbin; logrotate; dpkg -r; dpkg -P"
+installed=yes
 dpkg -i "$deb"
 dpkg -s vpn-log | grep -x "Version: $version" >/dev/null ||
     fail "dpkg -s: vpn-log $version not installed"
@@ -107,6 +114,7 @@ for path in /usr/sbin/vpn-connect-log /usr/sbin/vpn-disconnect-log \
 done
 [ -f /etc/logrotate.d/vpn-log ] || fail "dpkg -r removed the conffile (only purge may)"
 dpkg -P vpn-log
+installed=no
 [ ! -e /etc/logrotate.d/vpn-log ] || fail "dpkg -P left /etc/logrotate.d/vpn-log"
 
 step "make rpm; rpm -qp"
