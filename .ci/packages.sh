@@ -31,7 +31,7 @@ expect_same() {
     fi
 }
 [ "$(id -u)" -eq 0 ] || fail "dpkg -i needs root: run as root (.ci/run does)"
-for program in dpkg-deb lintian rpmbuild rpm logrotate; do
+for program in dpkg-deb lintian man rpmbuild rpm logrotate; do
     command -v "$program" >/dev/null || fail "$program not found: see the apt list in .ci/run"
 done
 
@@ -81,7 +81,8 @@ dpkg -s vpn-log | grep -x "Version: $version" >/dev/null ||
     fail "dpkg -s: vpn-log $version not installed"
 for hook in vpn-connect-log vpn-disconnect-log; do
     [ "$(stat -c '%a %U' "/usr/sbin/$hook")" = "755 root" ] || fail "/usr/sbin/$hook mode or owner"
-    [ -f "/usr/share/man/man8/$hook.8.gz" ] || fail "no /usr/share/man/man8/$hook.8.gz"
+    # man-db comes with lintian; `man HOOK` is what an administrator types.
+    [ "$(man -w "$hook")" = "/usr/share/man/man8/$hook.8.gz" ] || fail "man -w $hook"
 done
 [ -f /usr/share/doc/vpn-log/copyright ] || fail "no copyright file"
 logs=$work/logs
