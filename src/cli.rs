@@ -154,7 +154,7 @@ impl fmt::Display for UsageError {
                  (give --tag)"
             }
             #[cfg(feature = "syslog")]
-            UsageErrorKind::UnknownFacility => "unknown syslog facility (see --help)",
+            UsageErrorKind::UnknownFacility => "unknown syslog facility",
             #[cfg(feature = "syslog")]
             UsageErrorKind::InvalidTag => {
                 "syslog tag is not 1 to 32 printable ASCII characters without ':', '[' or ']'"
@@ -794,7 +794,7 @@ mod tests {
             ),
             (
                 &["--syslog", "--facility", "local8"],
-                Err("unknown syslog facility (see --help) 'local8'".into()),
+                Err("unknown syslog facility 'local8'".into()),
             ),
             (
                 &["--syslog", "--tag", "a b"],
