@@ -8,6 +8,7 @@ mod util;
 mod chain;
 mod cli;
 mod delivery;
+mod examples;
 mod json;
 mod json_parse;
 mod manpages;
