@@ -182,8 +182,15 @@ dist:
 # binaries; by default they are built here for PKG_TARGET with rustup's musl target.
 PKG_TARGET ?= x86_64-unknown-linux-musl
 BIN_DIR ?= target/$(PKG_TARGET)/release
-DEB_ARCH ?= amd64
-RPM_ARCH ?= x86_64
+# The packages' architecture names for the first part of PKG_TARGET.
+DEB_ARCH_x86_64 = amd64
+DEB_ARCH_aarch64 = arm64
+DEB_ARCH_armv7 = armhf
+DEB_ARCH_mipsel = mipsel
+RPM_ARCH_armv7 = armv7hl
+PKG_CPU = $(firstword $(subst -, ,$(PKG_TARGET)))
+DEB_ARCH ?= $(or $(DEB_ARCH_$(PKG_CPU)),$(PKG_CPU))
+RPM_ARCH ?= $(or $(RPM_ARCH_$(PKG_CPU)),$(PKG_CPU))
 
 package-bins:
 ifeq ($(BIN_DIR),target/$(PKG_TARGET)/release)
