@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Packaging checks (README.md, "Install"), run by .ci/run as root after `make check`:
 #   1. `make install` / `make uninstall` into a DESTDIR, and `cargo install --path .`;
-#   2. the .deb: built, lintian clean, installed with dpkg -i, both hooks run from /usr/sbin,
-#      the logrotate configuration used for a real rotation, removed with dpkg -r and -P;
+#   2. the .deb: built, lintian clean, installed with dpkg -i, both hooks run from /usr/sbin
+#      (by hand and by the OpenVPN end-to-end suite), the logrotate configuration used for a
+#      real rotation, removed with dpkg -r and -P;
 #   3. the .rpm: built, its file list, config files and dependencies checked with rpm -qp;
 #   4. `make dist`: the source tarball the OpenWrt, FreeBSD and Alpine recipes use.
 # Every step fails loudly; nothing is skipped.
@@ -96,6 +97,8 @@ env -i "${sample_env[@]}" /usr/sbin/vpn-disconnect-log --utc --file "$logs/disco
 expect_same "connect record" "$connect_record" "$(cat "$logs/remote.connect")"
 expect_same "disconnect record" "$disconnect_record" "$(cat "$logs/disconnect.log")"
 [ ! -s "$work/openvpn_cc.tmp" ] || fail "vpn-connect-log wrote into the client-config file"
+# And under real OpenVPN servers and clients: the end-to-end suite on the installed hooks.
+make --no-print-directory e2e E2E_BIN_DIR=/usr/sbin
 
 # The packaged logrotate configuration, pointed at the sample files: after a forced
 # rotation the next record lands in a new file, without any signal to anyone.
