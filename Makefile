@@ -179,23 +179,22 @@ dist:
 		-o dist/vpn-log-$(VERSION).tar.gz HEAD
 
 # Binary packages of the static musl build (README.md, "Install"). BIN_DIR holds the two
-# binaries; by default they are built here for PKG_TARGET with rustup's musl target.
-PKG_TARGET ?= x86_64-unknown-linux-musl
-BIN_DIR ?= target/$(PKG_TARGET)/release
-# The packages' architecture names for the first part of PKG_TARGET.
+# binaries; by default `make static` builds them into dist/$(TARGET) (x86_64 unless TARGET is
+# given). Another BIN_DIR is packaged as it is, for TARGET's architecture.
+BIN_DIR ?= $(DIST)
+# The packages' architecture names for the CPU part of TARGET.
 DEB_ARCH_x86_64 = amd64
 DEB_ARCH_aarch64 = arm64
 DEB_ARCH_armv7 = armhf
 DEB_ARCH_mipsel = mipsel
 RPM_ARCH_armv7 = armv7hl
-PKG_CPU = $(firstword $(subst -, ,$(PKG_TARGET)))
+PKG_CPU = $(firstword $(subst -, ,$(TARGET)))
 DEB_ARCH ?= $(or $(DEB_ARCH_$(PKG_CPU)),$(PKG_CPU))
 RPM_ARCH ?= $(or $(RPM_ARCH_$(PKG_CPU)),$(PKG_CPU))
 
 package-bins:
-ifeq ($(BIN_DIR),target/$(PKG_TARGET)/release)
-	rustup target add $(PKG_TARGET)
-	$(CARGO) build --release --target $(PKG_TARGET)
+ifeq ($(BIN_DIR),$(DIST))
+	$(MAKE) static TARGET=$(TARGET)
 endif
 	@for hook in $(HOOKS); do test -x $(BIN_DIR)/$$hook || \
 		{ echo "$(BIN_DIR)/$$hook: no such executable" >&2; exit 1; }; done
