@@ -149,7 +149,9 @@ fn every_target_built_is_static_and_its_size_is_printed() {
     let mut targets: Vec<PathBuf> = std::fs::read_dir(dist())
         .unwrap_or_else(|e| panic!("{}: {e}: run make static", dist().display()))
         .map(|entry| entry.unwrap().path())
-        .filter(|path| path.file_name().is_some_and(|n| n != "stable"))
+        // Only the per-target directories: dist/ also holds the packages and the source
+        // tarball (make deb, make rpm, make dist).
+        .filter(|path| path.is_dir() && path.file_name().is_some_and(|n| n != "stable"))
         .collect();
     targets.sort();
     assert!(!targets.is_empty(), "nothing in {}", dist().display());
