@@ -4,26 +4,11 @@
 //! hooks pass on OpenVPN's environment, which has no `PATH`.
 
 use crate::json_parse::{parse, Value};
-use crate::util::{read, Hook, Run, TempDir};
+use crate::util::{read, Hook, Run, TempDir, ALICE, ALICE_CONNECT, ALICE_DISCONNECT};
 use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-
-const ENV: &[(&str, &str)] = &[
-    ("common_name", "alice"),
-    ("ifconfig_pool_remote_ip", "10.8.0.6"),
-    ("trusted_ip", "198.51.100.7"),
-    ("trusted_port", "50123"),
-    ("time_unix", "1700000000"),
-    ("time_duration", "3900"),
-    ("bytes_received", "1005000"),
-    ("bytes_sent", "28948"),
-];
-const CONNECT_LINE: &str =
-    "User 'alice' at 2023-11-14-22:13 using 10.8.0.6 from 198.51.100.7:50123\n";
-const DISCONNECT_LINE: &str = "User 'alice' using 10.8.0.6 from 198.51.100.7:50123 for \
-     2023-11-14-22:13 to 2023-11-14-23:18 (1:05) BW(up/down) 1.005/0.028\n";
 
 /// Installs an executable /bin/sh script. It is written by a child process, not by this one:
 /// a write descriptor of ours could be inherited by a process another test thread is forking
@@ -57,7 +42,7 @@ fn connect(dir: &TempDir, log: &Path, command: &[&std::ffi::OsStr]) -> Run {
     let config = dir.join("openvpn_cc_0123456789abcdef.tmp");
     std::fs::write(&config, b"").unwrap();
     Hook::connect()
-        .envs(ENV)
+        .envs(ALICE)
         .args(["--utc", "--file"])
         .arg(log)
         .arg("--")
@@ -92,7 +77,7 @@ fn an_accepting_command_gets_the_arguments_and_environment_and_the_record_is_mad
     let config = dir.join("openvpn_cc_0123456789abcdef.tmp");
     std::fs::write(&config, b"").unwrap();
     let run = Hook::connect()
-        .envs(ENV)
+        .envs(ALICE)
         .env("raw", b"\xff\xfe not UTF-8 $x `y`")
         .args(["--utc", "--file"])
         .arg(&log)
@@ -100,7 +85,7 @@ fn an_accepting_command_gets_the_arguments_and_environment_and_the_record_is_mad
         .arg(&config)
         .run();
     run.expect_code(0);
-    assert_eq!(read(&log), CONNECT_LINE);
+    assert_eq!(read(&log), ALICE_CONNECT);
     assert_eq!(
         read(&seen),
         format!(
@@ -148,7 +133,7 @@ fn a_rejecting_command_keeps_the_client_rejected_and_unrecorded() {
         );
         // --quiet silences the diagnostic, not the verdict.
         let quiet = Hook::connect()
-            .envs(ENV)
+            .envs(ALICE)
             .args(["-q", "--file"])
             .arg(&log)
             .arg("--")
@@ -196,7 +181,7 @@ fn a_name_without_a_slash_is_not_searched_in_path() {
     let log = dir.join("connect.log");
     let run_in = |program: &str| {
         let mut hook = Hook::connect()
-            .envs(ENV)
+            .envs(ALICE)
             .env("PATH", bin.path().as_os_str().as_bytes())
             .args(["--utc", "--file"])
             .arg(&log)
@@ -206,9 +191,9 @@ fn a_name_without_a_slash_is_not_searched_in_path() {
     };
     // As OpenVPN's execve(2) does: relative to the working directory, never through PATH.
     run_in("here.sh").expect_code(0);
-    assert_eq!(read(&log), CONNECT_LINE);
+    assert_eq!(read(&log), ALICE_CONNECT);
     run_in("in-path.sh").expect_code(127);
-    assert_eq!(read(&log), CONNECT_LINE);
+    assert_eq!(read(&log), ALICE_CONNECT);
 }
 
 #[test]
@@ -224,7 +209,7 @@ fn a_deferred_decision_is_recorded_as_deferred() {
         std::fs::write(&deferred_file, b"").unwrap();
         let hook = || {
             Hook::connect()
-                .envs(ENV)
+                .envs(ALICE)
                 .env("DECISION", decision)
                 .env(
                     "client_connect_deferred_file",
@@ -235,7 +220,7 @@ fn a_deferred_decision_is_recorded_as_deferred() {
         // Classic: the line is the same.
         let run = hook().arg("--").arg(&command).run();
         run.expect_code(0).expect_stderr_empty();
-        assert_eq!(run.stdout(), CONNECT_LINE, "decision {decision:?}");
+        assert_eq!(run.stdout(), ALICE_CONNECT, "decision {decision:?}");
         // JSON: "deferred" says it.
         let run = hook().args(["--format", "json", "--"]).arg(&command).run();
         run.expect_code(0).expect_stderr_empty();
@@ -283,7 +268,7 @@ fn disconnect_records_first_then_runs_the_command_and_exits_0_unless_strict() {
     ] {
         let _ = std::fs::remove_file(&log);
         let mut hook = Hook::disconnect()
-            .envs(ENV)
+            .envs(ALICE)
             .env("STATUS", status)
             .args(["--utc", "--file"])
             .arg(&log);
@@ -292,8 +277,11 @@ fn disconnect_records_first_then_runs_the_command_and_exits_0_unless_strict() {
         }
         let run = hook.arg("--").arg(&command).args(["a", "b"]).run();
         run.expect_code(expected);
-        assert_eq!(read(&log), DISCONNECT_LINE, "{}", run.report());
-        assert_eq!(read(&seen), format!("{}|a b\n", DISCONNECT_LINE.trim_end()));
+        assert_eq!(read(&log), ALICE_DISCONNECT, "{}", run.report());
+        assert_eq!(
+            read(&seen),
+            format!("{}|a b\n", ALICE_DISCONNECT.trim_end())
+        );
         if status != "0" {
             stderr_has(
                 &run,
@@ -309,7 +297,7 @@ fn disconnect_records_first_then_runs_the_command_and_exits_0_unless_strict() {
     let missing = dir.join("missing.sh");
     for (strict, expected) in [(false, 0), (true, 127)] {
         let mut hook = Hook::disconnect()
-            .envs(ENV)
+            .envs(ALICE)
             .args(["--utc", "--file"])
             .arg(&log);
         if strict {
@@ -319,7 +307,7 @@ fn disconnect_records_first_then_runs_the_command_and_exits_0_unless_strict() {
         run.expect_code(expected);
         stderr_has(&run, "cannot run: No such file or directory");
     }
-    assert_eq!(read(&log), DISCONNECT_LINE.repeat(2));
+    assert_eq!(read(&log), ALICE_DISCONNECT.repeat(2));
 }
 
 #[test]
@@ -328,7 +316,7 @@ fn a_usage_error_does_not_stop_the_command_or_its_verdict() {
     let reject = script(&dir, "reject.sh", "exit 3\n");
     let accept = script(&dir, "accept.sh", "exit 0\n");
     let run = Hook::connect()
-        .envs(ENV)
+        .envs(ALICE)
         .arg("--bogus")
         .arg("--")
         .arg(&reject)
@@ -342,7 +330,7 @@ fn a_usage_error_does_not_stop_the_command_or_its_verdict() {
     );
 
     let run = Hook::connect()
-        .envs(ENV)
+        .envs(ALICE)
         .args(["--bogus", "--utc", "--"])
         .arg(&accept)
         .arg("--strict") // COMMAND's argument, not ours.
@@ -351,7 +339,7 @@ fn a_usage_error_does_not_stop_the_command_or_its_verdict() {
     stderr_has(&run, "undelivered record: User 'alice'");
 
     // `--` with nothing after it.
-    let run = Hook::connect().envs(ENV).arg("--").run();
+    let run = Hook::connect().envs(ALICE).arg("--").run();
     run.expect_code(0);
     stderr_has(&run, "usage error: missing command after '--'");
 }

@@ -1,22 +1,13 @@
 //! Getting the record into the file, and what happens when that is impossible.
 
-use crate::util::{read, require_root, Hook, Run, TempDir};
+use crate::util::{read, require_root, Hook, Run, TempDir, ALICE, ALICE_CONNECT};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Stdio;
 
-const ENV: &[(&str, &str)] = &[
-    ("common_name", "alice"),
-    ("ifconfig_pool_remote_ip", "10.8.0.6"),
-    ("trusted_ip", "198.51.100.7"),
-    ("trusted_port", "50123"),
-    ("time_unix", "1700000000"),
-];
-const RECORD: &str = "User 'alice' at 2023-11-14-22:13 using 10.8.0.6 from 198.51.100.7:50123\n";
-
 fn connect_to(path: &Path, extra: &[&str]) -> Run {
     Hook::connect()
-        .envs(ENV)
+        .envs(ALICE)
         .args(["--utc", "--file"])
         .arg(path)
         .args(extra)
@@ -32,7 +23,7 @@ fn assert_undelivered(run: &Run, path: &Path, reason: &str) {
         "no {diagnostic:?}\n{}",
         run.report()
     );
-    let kept = format!("vpn-connect-log: undelivered record: {RECORD}");
+    let kept = format!("vpn-connect-log: undelivered record: {ALICE_CONNECT}");
     assert!(
         err.ends_with(&kept),
         "record not kept on stderr\n{}",
@@ -48,7 +39,7 @@ fn appends_one_line_per_run_to_a_new_file_with_mode_0640() {
     for _ in 0..3 {
         connect_to(&log, &[]).expect_code(0).expect_stderr_empty();
     }
-    assert_eq!(read(&log), RECORD.repeat(3));
+    assert_eq!(read(&log), ALICE_CONNECT.repeat(3));
     let mode = std::fs::metadata(&log).unwrap().permissions().mode() & 0o777;
     // 0640 before the umask; the test harness's umask (usually 022) keeps it as it is.
     assert_eq!(mode & !0o640, 0, "mode {mode:o}");
@@ -115,7 +106,7 @@ fn a_read_only_filesystem_is_reported() {
         .args(["--utc", "--file"])
         .arg(&log)
         .env_clear()
-        .envs(ENV.iter().copied())
+        .envs(ALICE.iter().copied())
         .stdin(Stdio::null());
     let run = crate::util::run(&mut unshare);
     run.expect_code(0);
@@ -134,7 +125,7 @@ fn a_broken_stderr_pipe_does_not_crash_the_hook() {
         let (reader, writer) = std::io::pipe().unwrap();
         drop(reader);
         let mut hook = Hook::connect()
-            .envs(ENV)
+            .envs(ALICE)
             .args(["--utc", "--file"])
             .arg(&log);
         if strict {

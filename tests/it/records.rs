@@ -1,19 +1,6 @@
 //! The records the real programs write, for well-formed, partial and hostile environments.
 
-use crate::util::{Hook, TempDir};
-
-/// A complete disconnect environment, as OpenVPN 2.6 sets it (trimmed to what matters).
-const ALICE: &[(&str, &str)] = &[
-    ("script_type", "client-disconnect"),
-    ("common_name", "alice"),
-    ("ifconfig_pool_remote_ip", "10.8.0.6"),
-    ("trusted_ip", "198.51.100.7"),
-    ("trusted_port", "50123"),
-    ("time_unix", "1700000000"),
-    ("time_duration", "3900"),
-    ("bytes_received", "1005000"),
-    ("bytes_sent", "28948"),
-];
+use crate::util::{Hook, TempDir, ALICE};
 
 /// Runs `hook` writing to stdout in UTC, and returns (stdout, stderr) after checking exit 0.
 fn record(hook: Hook) -> (String, String) {

@@ -4,7 +4,7 @@
 //! Gated: `VPN_LOG_STATIC=1` checks `dist/<triple>/` as `make static` leaves it (the tiny
 //! route), `VPN_LOG_STATIC_STABLE=1` also `dist/stable/<triple>/` (`make static-stable`).
 
-use crate::util::{gate, read, require_program, run, TempDir, CONNECT, DISCONNECT};
+use crate::util::{gate, read, require_program, run, TempDir, ALICE, CONNECT, DISCONNECT};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -13,17 +13,6 @@ const X86_64: &str = "x86_64-unknown-linux-musl";
 /// immediate-abort panics) and the plain stable route (rustup's prebuilt musl std).
 const TINY_BUDGET: u64 = 80 * 1024;
 const STABLE_BUDGET: u64 = 450 * 1024;
-
-const ENV: &[(&str, &str)] = &[
-    ("common_name", "alice"),
-    ("ifconfig_pool_remote_ip", "10.8.0.6"),
-    ("trusted_ip", "198.51.100.7"),
-    ("trusted_port", "50123"),
-    ("time_unix", "1700000000"),
-    ("time_duration", "3900"),
-    ("bytes_received", "1005000"),
-    ("bytes_sent", "28948"),
-];
 
 fn dist() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dist")
@@ -106,7 +95,7 @@ fn check_no_random_bytes(dir: &Path) {
             .args(["--utc", "--file"])
             .arg(&log)
             .env_clear()
-            .envs(ENV.iter().copied());
+            .envs(ALICE.iter().copied());
         let done = run(command.stdin(Stdio::null()));
         done.expect_code(0).expect_stderr_empty();
         let trace = read(&trace);

@@ -15,6 +15,28 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 pub const CONNECT: &str = "vpn-connect-log";
 pub const DISCONNECT: &str = "vpn-disconnect-log";
 
+/// Alice's session: a complete disconnect environment as OpenVPN 2.6 sets it, trimmed to what
+/// the records use (client-connect ignores the disconnect-only variables).
+pub const ALICE: &[(&str, &str)] = &[
+    ("script_type", "client-disconnect"),
+    ("common_name", "alice"),
+    ("ifconfig_pool_remote_ip", "10.8.0.6"),
+    ("trusted_ip", "198.51.100.7"),
+    ("trusted_port", "50123"),
+    ("time_unix", "1700000000"),
+    ("time_duration", "3900"),
+    ("bytes_received", "1005000"),
+    ("bytes_sent", "28948"),
+];
+
+/// Alice's classic connect record, in UTC.
+pub const ALICE_CONNECT: &str =
+    "User 'alice' at 2023-11-14-22:13 using 10.8.0.6 from 198.51.100.7:50123\n";
+
+/// Alice's classic disconnect record, in UTC.
+pub const ALICE_DISCONNECT: &str = "User 'alice' using 10.8.0.6 from 198.51.100.7:50123 for \
+    2023-11-14-22:13 to 2023-11-14-23:18 (1:05) BW(up/down) 1.005/0.028\n";
+
 /// A directory under the system temp dir, unique per test process and call, removed on drop.
 pub struct TempDir {
     path: PathBuf,
