@@ -65,20 +65,7 @@ mod with_syslog {
 
     /// `Mmm dd hh:mm:ss` at `unix` in UTC, by date(1) rather than by the code under test.
     fn timestamp(unix: i64) -> String {
-        let output = Command::new("date")
-            .env_clear()
-            .env("LC_ALL", "C")
-            .env("TZ", "UTC")
-            .arg("-d")
-            .arg(format!("@{unix}"))
-            .arg("+%b %e %H:%M:%S")
-            .output()
-            .unwrap();
-        assert!(output.status.success());
-        String::from_utf8(output.stdout)
-            .unwrap()
-            .trim_end()
-            .to_owned()
+        util::utc_date(unix, "%b %e %H:%M:%S")
     }
 
     /// Runs `hook` to the end, within [`util::RUN_DEADLINE`]; also returns its process id and

@@ -259,6 +259,19 @@ pub fn run(command: &mut Command) -> Run {
     }
 }
 
+/// What `date(1)` prints for `unix` in UTC with `format` (C locale): the reference the tests
+/// hold the hooks' own time formatting to.
+pub fn utc_date(unix: i64, format: &str) -> String {
+    let run = run(Command::new("date")
+        .env_clear()
+        .env("LC_ALL", "C")
+        .env("TZ", "UTC0")
+        .arg(format!("-d@{unix}"))
+        .arg(format!("+{format}")));
+    assert!(run.status.success(), "{}", run.report());
+    run.stdout().trim_end_matches('\n').to_string()
+}
+
 /// Reads a file the test expects to exist.
 pub fn read(path: &Path) -> String {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
