@@ -43,9 +43,9 @@ pub struct Server<'a> {
     pub key: &'a str,
     pub status_file: &'a str,
     pub management: &'a str,
-    /// Complete command strings, wrapper included; quoted here.
-    pub client_connect: &'a str,
-    pub client_disconnect: &'a str,
+    /// Complete command strings, wrapper included; quoted here. `None`: no such hook.
+    pub client_connect: Option<&'a str>,
+    pub client_disconnect: Option<&'a str>,
     /// `auth-user-pass-verify` command for [`Auth::Password`].
     pub verify_password: &'a str,
 }
@@ -73,17 +73,19 @@ pub fn server(s: &Server) -> String {
          status {status} 1\n\
          {management}\n\
          script-security 2\n\
-         client-connect \"{connect}\"\n\
-         client-disconnect \"{disconnect}\"\n\
          verb 3\n",
         ca = s.ca,
         cert = s.cert,
         key = s.key,
         status = s.status_file,
         management = s.management,
-        connect = s.client_connect,
-        disconnect = s.client_disconnect,
     );
+    if let Some(command) = s.client_connect {
+        text.push_str(&format!("client-connect \"{command}\"\n"));
+    }
+    if let Some(command) = s.client_disconnect {
+        text.push_str(&format!("client-disconnect \"{command}\"\n"));
+    }
     if s.auth == Auth::Password {
         text.push_str(&format!(
             "verify-client-cert none\n\
@@ -123,8 +125,8 @@ pub struct Client<'a> {
     pub dev: &'a str,
     pub ca: &'a str,
     pub credentials: &'a ClientCredentials,
-    /// The `up` command string.
-    pub up: &'a str,
+    /// The `up` command string, if any.
+    pub up: Option<&'a str>,
 }
 
 /// Certificate and key, or the `auth-user-pass` file (username, password).
@@ -151,15 +153,15 @@ pub fn client(c: &Client) -> String {
          remote-cert-tls server\n\
          ifconfig-noexec\n\
          route-noexec\n\
-         script-security 2\n\
-         up \"{up}\"\n\
          verb 3\n",
         dev = c.dev,
         server = c.server_address,
         lport = c.local_port,
         ca = c.ca,
-        up = c.up,
     );
+    if let Some(up) = c.up {
+        text.push_str(&format!("script-security 2\nup \"{up}\"\n"));
+    }
     match c.credentials {
         ClientCredentials::Certificate { cert, key } => {
             text.push_str(&format!("cert {cert}\nkey {key}\n"));

@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 pub const GATE: &str = "VPN_LOG_E2E";
 
 /// The programs the suite runs, found once on PATH.
+#[derive(Clone)]
 pub struct Tools {
     pub openvpn: PathBuf,
     pub openssl: PathBuf,
@@ -33,7 +34,12 @@ pub struct Tools {
 /// a panic naming what is missing: with the gate on, nothing is skipped silently (only
 /// `VPN_LOG_SKIP_ROOT=1` knowingly skips it when not root, as for every root-only test).
 pub fn prerequisites() -> Option<Tools> {
-    if !gate(GATE) {
+    prerequisites_for(GATE)
+}
+
+/// [`prerequisites`] under another gate (the stall benchmark's), which names it in failures.
+pub fn prerequisites_for(gate_name: &str) -> Option<Tools> {
+    if !gate(gate_name) {
         return None;
     }
     if !require_root("the OpenVPN end-to-end suite (network namespaces, tun devices)") {
@@ -41,14 +47,14 @@ pub fn prerequisites() -> Option<Tools> {
     }
     assert!(
         Path::new("/dev/net/tun").exists(),
-        "{GATE}=1: the OpenVPN suite needs /dev/net/tun (load the tun module, or give the \
+        "{gate_name}=1: the OpenVPN suite needs /dev/net/tun (load the tun module, or give the \
          container the device)"
     );
     for program in [CONNECT, DISCONNECT] {
         let path = hook_path(program);
         assert!(
             path.is_file(),
-            "{GATE}=1: no hook binary {} (build it, or fix VPN_LOG_BIN_DIR)",
+            "{gate_name}=1: no hook binary {} (build it, or fix VPN_LOG_BIN_DIR)",
             path.display()
         );
         config_safe(&path);
@@ -145,7 +151,7 @@ impl Daemon {
     }
 
     /// Whether the process has ended (it is then reaped and its status kept).
-    fn exited(&mut self) -> Option<ExitStatus> {
+    pub fn exited(&mut self) -> Option<ExitStatus> {
         if self.status.is_none() {
             let child = self.child.as_mut()?;
             if let Some(status) = child.try_wait().expect("try_wait") {

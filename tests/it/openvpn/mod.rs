@@ -35,6 +35,7 @@ mod management;
 mod pki;
 mod rsyslog;
 mod scenario;
+mod stall;
 
 use config::{Auth, Transport};
 use scenario::{Ending, Family, Hooks, Scenario, Session, SyslogHeaders, FILE_HOOKS};

@@ -237,8 +237,8 @@ impl Scenario {
             key: &credentials.key,
             status_file: &lab.path("status.txt"),
             management: management_line,
-            client_connect: &connect_hook,
-            client_disconnect: &disconnect_hook,
+            client_connect: Some(&connect_hook),
+            client_disconnect: Some(&disconnect_hook),
             verify_password: &lab.path("verify-password"),
         });
         let server = self.start(lab, netns, "server", &text);
@@ -278,7 +278,7 @@ impl Scenario {
                 dev: &format!("vlc{i}"),
                 ca: &pki.ca,
                 credentials: &credentials,
-                up: &format!("{} {netns}", lab.path("tun-to-netns")),
+                up: Some(&format!("{} {netns}", lab.path("tun-to-netns"))),
             });
             let daemon = self.start(lab, server_ns, &stem, &text);
             clients.push(Client {
