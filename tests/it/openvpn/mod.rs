@@ -27,6 +27,9 @@
 //!
 //! Adding a variant (another record destination, a chained hook) is a new [`Scenario`] with
 //! other [`scenario::Hooks`] command strings: see that type.
+//!
+//! The same lab serves a benchmark, [`stall`]: the server's stall with many real clients per
+//! kind of hook, gated separately (`VPN_LOG_BENCH_STALL=1`, run by `bench/run`).
 
 mod config;
 mod evidence;
