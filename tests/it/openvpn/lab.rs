@@ -307,6 +307,15 @@ impl Lab {
         DaemonId(self.daemons.len() - 1)
     }
 
+    /// Writes `<name>.conf` and starts OpenVPN on it in namespace `netns`.
+    pub fn openvpn(&mut self, netns: &str, name: &str, config: &str) -> DaemonId {
+        let path = self.path(&format!("{name}.conf"));
+        std::fs::write(&path, config).unwrap();
+        let openvpn = self.tools.openvpn.clone();
+        let command = self.in_netns(netns, &openvpn, &["--config", &path]);
+        self.spawn(name, command)
+    }
+
     pub fn daemon(&mut self, id: DaemonId) -> &mut Daemon {
         &mut self.daemons[id.0]
     }

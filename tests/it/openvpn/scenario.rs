@@ -241,7 +241,7 @@ impl Scenario {
             client_disconnect: Some(&disconnect_hook),
             verify_password: &lab.path("verify-password"),
         });
-        let server = self.start(lab, netns, "server", &text);
+        let server = lab.openvpn(netns, "server", &text);
         lab.daemon(server)
             .wait_for_log("Initialization Sequence Completed", Duration::from_secs(20));
         server
@@ -280,7 +280,7 @@ impl Scenario {
                 credentials: &credentials,
                 up: Some(&format!("{} {netns}", lab.path("tun-to-netns"))),
             });
-            let daemon = self.start(lab, server_ns, &stem, &text);
+            let daemon = lab.openvpn(server_ns, &stem, &text);
             clients.push(Client {
                 daemon,
                 netns,
@@ -408,15 +408,6 @@ impl Scenario {
             "hook command too long for OpenVPN: {command}"
         );
         command
-    }
-
-    /// Writes `<name>.conf` and starts OpenVPN on it in the server's namespace.
-    fn start(&self, lab: &mut Lab, netns: &str, name: &str, text: &str) -> DaemonId {
-        let path = lab.path(&format!("{name}.conf"));
-        std::fs::write(&path, text).unwrap();
-        let openvpn = lab.tools.openvpn.clone();
-        let command = lab.in_netns(netns, &openvpn, &["--config", &path]);
-        lab.spawn(name, command)
     }
 
     /// Every record and every saved environment against each other and the server's report.

@@ -204,7 +204,7 @@ fn run_round(
          connect-freq {n} 10\n",
         n = clients.len() * 10
     ));
-    let server = start(&mut lab, &netns, "server", &text);
+    let server = lab.openvpn(&netns, "server", &text);
     lab.daemon(server)
         .wait_for_log("Initialization Sequence Completed", Duration::from_secs(20));
 
@@ -226,7 +226,7 @@ fn run_round(
                 },
                 up: None,
             });
-            start(&mut lab, &netns, &format!("client{i}"), &text)
+            lab.openvpn(&netns, &format!("client{i}"), &text)
         })
         .collect();
     // Connected means set up after its client-connect run; `status 3` lists a client
@@ -279,15 +279,6 @@ fn run_round(
         );
     }
     measure(&log, started, signalled, clients.len(), kind)
-}
-
-/// Writes `<name>.conf` and starts OpenVPN on it in `netns`.
-fn start(lab: &mut Lab, netns: &str, name: &str, text: &str) -> DaemonId {
-    let path = lab.path(&format!("{name}.conf"));
-    std::fs::write(&path, text).unwrap();
-    let openvpn = lab.tools.openvpn.clone();
-    let command = lab.in_netns(netns, &openvpn, &["--config", &path]);
-    lab.spawn(name, command)
 }
 
 /// Microseconds since the epoch, the clock of OpenVPN's machine-readable timestamps.
