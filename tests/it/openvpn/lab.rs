@@ -151,7 +151,7 @@ impl Daemon {
     }
 
     /// Whether the process has ended (it is then reaped and its status kept).
-    pub fn exited(&mut self) -> Option<ExitStatus> {
+    fn exited(&mut self) -> Option<ExitStatus> {
         if self.status.is_none() {
             let child = self.child.as_mut()?;
             if let Some(status) = child.try_wait().expect("try_wait") {

@@ -35,7 +35,7 @@ use super::management::Management;
 use super::pki::{Credentials, Pki};
 use crate::util::{self, hook_path, require_program, CONNECT, DISCONNECT};
 use std::process::Command;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// The variable that switches the benchmark on.
 const GATE: &str = "VPN_LOG_BENCH_STALL";
@@ -257,15 +257,8 @@ fn run_round(
     // The stop: SIGTERM, then the server runs every client-disconnect hook and exits.
     let signalled = now_us();
     lab.terminate(server);
-    let waiting = Instant::now();
     let daemon = lab.daemon(server);
-    while daemon.exited().is_none() {
-        assert!(
-            waiting.elapsed() < Duration::from_secs(60),
-            "the server did not exit within 60 s of SIGTERM"
-        );
-        std::thread::sleep(Duration::from_millis(1));
-    }
+    daemon.wait_exit(Duration::from_secs(60));
     let log = util::read(&daemon.log);
     for id in ids {
         lab.daemon(id).kill();
