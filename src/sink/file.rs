@@ -19,44 +19,11 @@ use std::io::{self, Write};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
+use crate::flags::O_NONBLOCK;
+
 /// Permissions for a file the hook creates: owner read/write, group read (the records name
 /// users and addresses, so not world-readable), before the umask.
 pub const NEW_FILE_MODE: u32 = 0o640;
-
-/// `O_NONBLOCK`, which std does not export; its value differs between kernels and, on Linux,
-/// between architectures. Where it is not known, 0: the flag is left out and a FIFO may block.
-const O_NONBLOCK: i32 = if cfg!(any(
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd",
-    target_os = "dragonfly",
-    target_os = "macos"
-)) {
-    0x0004
-} else if cfg!(all(
-    target_os = "linux",
-    any(target_arch = "mips", target_arch = "mips64")
-)) {
-    0o200
-} else if cfg!(all(
-    target_os = "linux",
-    any(
-        target_arch = "x86",
-        target_arch = "x86_64",
-        target_arch = "arm",
-        target_arch = "aarch64",
-        target_arch = "riscv32",
-        target_arch = "riscv64",
-        target_arch = "powerpc",
-        target_arch = "powerpc64",
-        target_arch = "s390x",
-        target_arch = "loongarch64"
-    )
-)) {
-    0o4000
-} else {
-    0
-};
 
 /// Why a record could not be appended.
 #[derive(Debug)]

@@ -11,21 +11,26 @@
 //! - `TZ` unset: `/etc/localtime`; if it does not exist (OpenWrt leaves a dangling symlink),
 //!   `/etc/TZ`, whose content is taken like a `TZ` value (OpenWrt writes a POSIX rule there);
 //!   if neither exists, UTC without a warning.
-//! - A file that exists but cannot be read or is not a valid TZif file, and a value that is
-//!   neither a file nor a rule, give UTC and a [`ZoneWarning`] naming the source. A damaged
-//!   file is not replaced by a guess: a plausible but wrong time is worse than UTC with a
-//!   warning.
+//! - A file that exists but cannot be read, is not a regular file (a FIFO, a device) or is not
+//!   a valid TZif file, and a value that is neither a file nor a rule, give UTC and a
+//!   [`ZoneWarning`] naming the source. A damaged file is not replaced by a guess: a
+//!   plausible but wrong time is worse than UTC with a warning.
 //!
-//! Every file is read once, into memory, and only up to [`MAX_FILE_SIZE`]. Paths go through
-//! [`ZoneFiles`], which can put the whole file system under a test directory.
+//! Every file is opened without waiting, used only if it is a regular file, and read once, into
+//! memory, and only up to [`MAX_FILE_SIZE`]: a hook must never wait on a FIFO or read a device
+//! without end. Paths go through [`ZoneFiles`], which can put the whole file system under a
+//! test directory.
 
 use super::posix::{PosixError, PosixTz};
 use super::tzif::{Tzif, TzifError};
 use super::Zone;
 use crate::escape::write_escaped;
+use crate::flags::O_NONBLOCK;
 use std::ffi::OsString;
+use std::fs::OpenOptions;
 use std::io::Read;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::PathBuf;
 
 /// The largest zone file read. tzdata's largest file is under 4 KiB; anything near this size
@@ -58,6 +63,8 @@ enum Source {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Problem {
     Read(std::io::ErrorKind),
+    /// A FIFO, a device or a socket: reading it could wait forever or never end.
+    NotRegular,
     TooLarge,
     Tzif(TzifError),
     NotAZone(PosixError),
@@ -82,6 +89,7 @@ impl ZoneWarning {
         out.extend_from_slice(b": ");
         let problem = match &self.problem {
             Problem::Read(kind) => format!("cannot read: {kind}"),
+            Problem::NotRegular => "not a regular file".to_owned(),
             Problem::TooLarge => "larger than 64 KiB, not a zone file".to_owned(),
             Problem::Tzif(e) => e.to_string(),
             Problem::NotAZone(e) => format!("no such zone file, and not a POSIX TZ rule: {e}"),
@@ -146,7 +154,7 @@ impl ZoneFiles {
             Ok(bytes) => {
                 // One line, as OpenWrt writes it; surrounding blanks are not part of a rule.
                 let line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
-                let value = trim_blanks(line);
+                let value = line.trim_ascii();
                 self.value_zone(ETC_TZ, value, tzdir)
             }
             Err(ReadError::Missing) => Ok(Zone::utc()),
@@ -217,49 +225,48 @@ impl ZoneFiles {
     }
 
     /// Reads the file at `path` (as the program sees it, before `root`), at most
-    /// [`MAX_FILE_SIZE`] bytes, in as few `read` calls as the file's size allows.
+    /// [`MAX_FILE_SIZE`] bytes. The file is opened without waiting (`O_NONBLOCK`: opening a
+    /// FIFO would otherwise wait for a writer forever, and the server with it) and used only if
+    /// what was opened is a regular file: the opened file's own metadata is checked, not the
+    /// path's, so nothing can be swapped in between. A directory counts as missing, like a
+    /// path that runs into a file (`UTC/x`): a zone name such as `Europe` is not a zone file,
+    /// so the value is then tried as a rule. Costs `open`, `fstat`, one `read` (the size is
+    /// known, so no second `read` is needed to see the end) and `close`.
     fn read(&self, path: &[u8]) -> Result<Vec<u8>, ReadError> {
         let mut full = self.root.clone();
         full.extend_from_slice(path);
         let full = PathBuf::from(OsString::from_vec(full));
-        let mut file = std::fs::File::open(&full).map_err(read_error)?;
-        let mut bytes = vec![0; 4096];
-        let mut len = 0;
-        loop {
-            let Some(space) = bytes.get_mut(len..) else {
-                return Err(ReadError::Failed(Problem::TooLarge));
-            };
-            let n = match file.read(space) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(read_error(e)),
-            };
-            len += n;
-            if len > MAX_FILE_SIZE {
-                return Err(ReadError::Failed(Problem::TooLarge));
-            }
-            if len == bytes.len() {
-                // One byte over the cap tells a file of exactly the cap from a larger one.
-                let grown = bytes.len().saturating_mul(2).min(MAX_FILE_SIZE + 1);
-                bytes.resize(grown, 0);
-            }
+        let file = OpenOptions::new()
+            .read(true)
+            .custom_flags(O_NONBLOCK)
+            .open(&full)
+            .map_err(read_error)?;
+        let metadata = file.metadata().map_err(read_error)?;
+        if metadata.is_dir() {
+            return Err(ReadError::Missing);
         }
-        bytes.truncate(len);
+        if !metadata.is_file() {
+            return Err(ReadError::Failed(Problem::NotRegular));
+        }
+        let size = match usize::try_from(metadata.len()) {
+            Ok(size) if size <= MAX_FILE_SIZE => size,
+            _ => return Err(ReadError::Failed(Problem::TooLarge)),
+        };
+        // The file may change while it is read: never more than the size seen, which is
+        // within the cap. A file that shrank reads short and fails to parse, as it should.
+        let mut bytes = Vec::with_capacity(size);
+        file.take(size as u64)
+            .read_to_end(&mut bytes)
+            .map_err(read_error)?;
         Ok(bytes)
     }
 }
 
-/// `ENOTDIR` and `EISDIR`: 20 and 21 on Linux, the BSDs and macOS alike. A zone name that runs
-/// into a file (`UTC/x`) or names a directory (`Europe`) is "not a zone file", like a missing
-/// one, so the value is then tried as a rule.
-const ENOTDIR: i32 = 20;
-const EISDIR: i32 = 21;
-
+/// A missing file, a path that runs into a file (`UTC/x`: `ENOTDIR`) and a directory
+/// (`EISDIR`) mean "no zone file here", so the lookup goes on; anything else is a failure.
 fn read_error(e: std::io::Error) -> ReadError {
-    let missing = e.kind() == std::io::ErrorKind::NotFound
-        || matches!(e.raw_os_error(), Some(ENOTDIR | EISDIR));
-    if missing {
+    use std::io::ErrorKind::{IsADirectory, NotADirectory, NotFound};
+    if matches!(e.kind(), NotFound | NotADirectory | IsADirectory) {
         ReadError::Missing
     } else {
         ReadError::Failed(Problem::Read(e.kind()))
@@ -282,19 +289,6 @@ fn tzif_zone(path: &[u8], bytes: &[u8]) -> Result<Zone, ZoneWarning> {
         })
 }
 
-/// `bytes` without leading and trailing ASCII blanks (`<[u8]>::trim_ascii` needs Rust 1.80).
-fn trim_blanks(bytes: &[u8]) -> &[u8] {
-    let start = bytes
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(bytes.len());
-    let end = bytes
-        .iter()
-        .rposition(|b| !b.is_ascii_whitespace())
-        .map_or(start, |i| i + 1);
-    bytes.get(start..end).unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -311,6 +305,8 @@ mod tests {
         Bytes(&'static [u8]),
         Symlink(&'static str),
         Dir,
+        /// A named pipe with no writer: opening it to read could wait forever.
+        Fifo,
     }
     use Entry::*;
 
@@ -333,6 +329,7 @@ mod tests {
                     Bytes(bytes) => std::fs::write(&full, bytes).unwrap(),
                     Symlink(target) => std::os::unix::fs::symlink(target, &full).unwrap(),
                     Dir => std::fs::create_dir_all(&full).unwrap(),
+                    Fifo => mkfifo(&full),
                 }
             }
             Root(dir)
@@ -533,14 +530,160 @@ mod tests {
         }
     }
 
+    /// Makes a FIFO with mkfifo(1): std has no call for it, and only the one unsafe module may
+    /// call the C library.
+    fn mkfifo(path: &Path) {
+        let status = std::process::Command::new("mkfifo")
+            .arg(path)
+            .status()
+            .unwrap_or_else(|e| panic!("mkfifo {}: {e}", path.display()));
+        assert!(status.success(), "mkfifo {}: {status}", path.display());
+    }
+
+    /// What reading `path` under a fresh root holding `entries` gives: the file's length, or
+    /// why not.
+    fn read_outcome(entries: &[(&str, Entry)], path: &str) -> Result<usize, String> {
+        let root = Root::new(entries);
+        match ZoneFiles::under(&root.0).read(path.as_bytes()) {
+            Ok(bytes) => Ok(bytes.len()),
+            Err(ReadError::Missing) => Err("missing".to_owned()),
+            Err(ReadError::Failed(problem)) => Err(format!("{problem:?}")),
+        }
+    }
+
     #[test]
-    fn reads_files_up_to_the_cap() {
-        let mut exact = fixed(H);
-        exact.resize(MAX_FILE_SIZE, 0);
-        let root = Root::new(&[]);
-        std::fs::write(root.0.join("zone"), &exact).unwrap();
-        let files = ZoneFiles::under(&root.0);
-        assert_eq!(files.read(b"/zone").ok(), Some(exact));
-        assert!(Path::new(&root.0).exists());
+    fn reads_regular_files_up_to_the_cap_and_nothing_else() {
+        let sized = |len: usize| -> &'static [u8] { Box::leak(vec![b'x'; len].into_boxed_slice()) };
+        type Case = (Vec<(&'static str, Entry)>, Result<usize, &'static str>);
+        let cases: Vec<Case> = vec![
+            (vec![("/zone", Bytes(sized(0)))], Ok(0)),
+            (vec![("/zone", Bytes(sized(4096)))], Ok(4096)),
+            (
+                vec![("/zone", Bytes(sized(MAX_FILE_SIZE)))],
+                Ok(MAX_FILE_SIZE),
+            ),
+            (
+                vec![("/zone", Bytes(sized(MAX_FILE_SIZE + 1)))],
+                Err("TooLarge"),
+            ),
+            (vec![("/zone", Dir)], Err("missing")),
+            (vec![], Err("missing")),
+            (vec![("/zone", Fifo)], Err("NotRegular")),
+            (
+                vec![("/real", Bytes(sized(100))), ("/zone", Symlink("real"))],
+                Ok(100),
+            ),
+            (
+                vec![("/fifo", Fifo), ("/zone", Symlink("fifo"))],
+                Err("NotRegular"),
+            ),
+        ];
+        for (entries, expected) in cases {
+            let expected = expected.map_err(str::to_owned);
+            assert_eq!(read_outcome(&entries, "/zone"), expected);
+        }
+        // The same file through a path that runs into a file is missing too (ENOTDIR).
+        let entries = [("/zone", Bytes(b"x"))];
+        assert_eq!(read_outcome(&entries, "/zone/x"), Err("missing".to_owned()));
+    }
+
+    /// A FIFO where a zone file is expected, on every path a zone is read from: refused at
+    /// once with a warning naming it, never waited on. If the refusal ever regressed into a
+    /// blocking `open`, a helper thread opens each FIFO for writing after a few seconds, which
+    /// ends the wait, and the time check fails the test instead of hanging it.
+    #[test]
+    fn fifos_are_refused_without_waiting() {
+        type Case = (
+            Vec<(&'static str, Entry)>,
+            Option<&'static str>,
+            Option<&'static str>,
+            &'static str,
+        );
+        let berlin = || ("/usr/share/zoneinfo/Europe/Berlin", Zone(H));
+        let cases: Vec<Case> = vec![
+            (
+                vec![("/files/fifo", Fifo)],
+                Some("/files/fifo"),
+                None,
+                "/files/fifo: not a regular file",
+            ),
+            (
+                vec![("/tzdir/Europe/Berlin", Fifo), berlin()],
+                Some("Europe/Berlin"),
+                Some("/tzdir"),
+                "/tzdir/Europe/Berlin: not a regular file",
+            ),
+            (
+                vec![("/usr/share/zoneinfo/Europe/Berlin", Fifo)],
+                Some(":Europe/Berlin"),
+                None,
+                "/usr/share/zoneinfo/Europe/Berlin: not a regular file",
+            ),
+            (
+                vec![("/etc/localtime", Fifo), ("/etc/TZ", Bytes(b"EST5\n"))],
+                None,
+                None,
+                "/etc/localtime: not a regular file",
+            ),
+            (
+                vec![("/fifo", Fifo), ("/etc/localtime", Symlink("../fifo"))],
+                None,
+                None,
+                "/etc/localtime: not a regular file",
+            ),
+            (
+                vec![("/etc/TZ", Fifo)],
+                None,
+                None,
+                "/etc/TZ: not a regular file",
+            ),
+            (
+                vec![
+                    ("/etc/TZ", Bytes(b"Europe/Berlin\n")),
+                    ("/usr/share/zoneinfo/Europe/Berlin", Fifo),
+                ],
+                None,
+                None,
+                "/usr/share/zoneinfo/Europe/Berlin: not a regular file",
+            ),
+        ];
+        for (entries, tz, tzdir, expected) in cases {
+            let root = Root::new(&entries);
+            let fifos: Vec<PathBuf> = entries
+                .iter()
+                .filter(|(_, entry)| matches!(entry, Fifo))
+                .map(|(path, _)| root.0.join(path.trim_start_matches('/')))
+                .collect();
+            std::thread::spawn(move || {
+                std::thread::sleep(std::time::Duration::from_secs(3));
+                for fifo in fifos {
+                    let _ = OpenOptions::new()
+                        .write(true)
+                        .custom_flags(O_NONBLOCK)
+                        .open(fifo);
+                }
+            });
+            let started = std::time::Instant::now();
+            let got = ZoneFiles::under(&root.0)
+                .zone(tz.map(str::as_bytes), tzdir.map(str::as_bytes))
+                .map_err(|warning| warning.to_string());
+            let elapsed = started.elapsed();
+            assert_eq!(got, Err(expected.to_owned()), "TZ={tz:?} TZDIR={tzdir:?}");
+            assert!(
+                elapsed < std::time::Duration::from_millis(500),
+                "TZ={tz:?}: took {elapsed:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn devices_are_refused() {
+        // The real /dev/null: a character device reads as empty, /dev/zero without end.
+        for device in ["/dev/null", "/dev/zero"] {
+            let got = ZoneFiles::system()
+                .zone(Some(device.as_bytes()), None)
+                .map_err(|warning| warning.to_string());
+            assert_eq!(got, Err(format!("{device}: not a regular file")));
+        }
     }
 }

@@ -126,6 +126,48 @@ fn tz_rules_names_and_paths_set_the_records_local_time() {
     }
 }
 
+/// How long a hook may take to refuse a FIFO where a zone file is expected: it must not wait
+/// at all, and a run takes a few milliseconds (a blocked `open` would last until
+/// `util::RUN_DEADLINE` kills it).
+const FIFO_BOUND: Duration = Duration::from_secs(1);
+
+/// Makes a FIFO with mkfifo(1) (std has no call for it).
+fn mkfifo(path: &Path) {
+    let run = crate::util::run(Command::new(require_program("mkfifo", "coreutils")).arg(path));
+    assert!(run.status.success(), "{}", run.report());
+}
+
+#[test]
+fn a_fifo_named_by_tz_or_found_in_tzdir_is_refused_at_once() {
+    let dir = TempDir::new("fifo");
+    std::fs::create_dir_all(dir.join("zones/Test")).unwrap();
+    mkfifo(&dir.join("fifo"));
+    mkfifo(&dir.join("zones/Test/Fifo"));
+    let fifo = dir.join("fifo");
+    let fifo = fifo.to_str().unwrap();
+    let zones = dir.join("zones");
+    let zones = zones.to_str().unwrap();
+    let warning =
+        |path: &str| format!("vpn-connect-log: warning: {path}: not a regular file; using UTC\n");
+    let colon = format!(":{fifo}");
+    let cases: Vec<(Env, String)> = vec![
+        (vec![("TZ", fifo.as_bytes())], warning(fifo)),
+        (vec![("TZ", colon.as_bytes())], warning(fifo)),
+        (
+            vec![("TZ", b"Test/Fifo"), ("TZDIR", zones.as_bytes())],
+            warning(&format!("{zones}/Test/Fifo")),
+        ),
+    ];
+    for (env, stderr) in cases {
+        let started = Instant::now();
+        let (out, err) = connect_with(&env);
+        let elapsed = started.elapsed();
+        assert_eq!(out, line_at("2023-11-14-22:13"), "{env:?}");
+        assert_eq!(err, stderr, "{env:?}");
+        assert!(elapsed < FIFO_BOUND, "{env:?}: took {elapsed:?}");
+    }
+}
+
 /// Recursively lists the regular files under `dir` (symbolic links are other names for files
 /// already listed), as names relative to `base`.
 fn regular_files(base: &Path, dir: &Path, found: &mut Vec<String>) {
@@ -447,6 +489,38 @@ fn without_tz_a_dangling_etc_localtime_falls_back_to_etc_tz_like_openwrt() {
         ));
         assert_eq!(out, line_at(minute), "{files}");
         assert_eq!(err, stderr, "{files}");
+    }
+}
+
+#[test]
+fn without_tz_a_fifo_at_etc_localtime_or_etc_tz_is_refused_at_once() {
+    if !require_root("mounting a tmpfs over /etc in a private mount namespace") {
+        return;
+    }
+    require_program("unshare", "util-linux");
+    let warning =
+        |path: &str| format!("vpn-connect-log: warning: {path}: not a regular file; using UTC\n");
+    let cases = [
+        (
+            "mkfifo /etc/localtime; echo 'EST5' > /etc/TZ",
+            warning("/etc/localtime"),
+        ),
+        // OpenWrt's layout: a dangling /etc/localtime, and /etc/TZ (here a FIFO).
+        (
+            "ln -s /tmp/nonexistent/zoneinfo/UTC /etc/localtime; mkfifo /etc/TZ",
+            warning("/etc/TZ"),
+        ),
+    ];
+    for (files, stderr) in cases {
+        // The time covers unshare, the mount and mkfifo as well: still far below the bound.
+        let started = Instant::now();
+        let (out, err) = connect_in_namespace(&format!(
+            "mount -t tmpfs -o size=64k vpnlog-etc /etc; {files}"
+        ));
+        let elapsed = started.elapsed();
+        assert_eq!(out, line_at("2023-11-14-22:13"), "{files}");
+        assert_eq!(err, stderr, "{files}");
+        assert!(elapsed < FIFO_BOUND, "{files}: took {elapsed:?}");
     }
 }
 
