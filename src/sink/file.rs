@@ -10,13 +10,24 @@
 //! a FIFO from freezing the server: without a reader, `open(2)` fails at once (`ENXIO`) instead
 //! of waiting forever, and a full pipe fails the write instead of blocking it.
 //!
+//! A record always starts on a line of its own. When the kernel takes only part of a record (a
+//! full disk, a quota), the record is reported and kept whole on stderr, but its first bytes
+//! are in the file, with no newline: the next record would be glued to them. So the last byte
+//! of that fragment is overwritten with `\n`, through a second descriptor without `O_APPEND`
+//! (on Linux, `pwrite(2)` on an `O_APPEND` descriptor appends), after checking that the path
+//! still names the same file (log rotation may have moved it). The byte is this process's own,
+//! wherever other appenders have written since, and overwriting it needs no new space on the
+//! disk. It costs nothing unless a write came up short. Reading the file's last byte before
+//! every write was measured and rejected: a concurrent append that spans two pages can be seen
+//! half-done, and the guard then put an empty line into the file (see ARCHITECTURE.md).
+//!
 //! Missing directories are not created: a typo in `--file` should be reported, not turned into
 //! a surprise directory tree by a process running as `nobody`.
 
 use std::fmt;
-use std::fs::OpenOptions;
-use std::io::{self, Write};
-use std::os::unix::fs::OpenOptionsExt;
+use std::fs::{File, OpenOptions};
+use std::io::{self, Seek, Write};
+use std::os::unix::fs::{FileExt, MetadataExt, OpenOptionsExt};
 use std::path::Path;
 
 use crate::flags::O_NONBLOCK;
@@ -35,10 +46,12 @@ pub struct FileError {
 enum FileErrorKind {
     Open(io::Error),
     Write(io::Error),
-    /// The kernel took only part of the record (a full disk or a quota, usually).
+    /// The kernel took only part of the record (a full disk or a quota, usually); whether the
+    /// fragment's line could then be ended (not tried when nothing was written).
     Short {
         written: usize,
         len: usize,
+        ended: Option<io::Result<()>>,
     },
 }
 
@@ -47,18 +60,27 @@ impl fmt::Display for FileError {
         match &self.kind {
             FileErrorKind::Open(error) => write!(f, "cannot open for appending: {error}"),
             FileErrorKind::Write(error) => write!(f, "cannot write: {error}"),
-            FileErrorKind::Short { written, len } => {
+            FileErrorKind::Short {
+                written,
+                len,
+                ended,
+            } => {
                 write!(
                     f,
                     "short write: {written} of {len} bytes written (disk full?)"
-                )
+                )?;
+                match ended {
+                    None => Ok(()),
+                    Some(Ok(())) => f.write_str("; the cut line was ended with a newline"),
+                    Some(Err(error)) => write!(f, "; the cut line could not be ended: {error}"),
+                }
             }
         }
     }
 }
 
 /// Appends `record` to the file at `path` in a single `write(2)`, creating the file (mode
-/// [`NEW_FILE_MODE`]) if needed.
+/// [`NEW_FILE_MODE`]) if needed. After a short write, the part written ends in a newline.
 pub fn append(path: &Path, record: &[u8]) -> Result<(), FileError> {
     let mut file = OpenOptions::new()
         .append(true)
@@ -69,7 +91,39 @@ pub fn append(path: &Path, record: &[u8]) -> Result<(), FileError> {
         .map_err(|error| FileError {
             kind: FileErrorKind::Open(error),
         })?;
-    write_once(&mut file, record)
+    let mut result = write_once(&mut file, record);
+    if let Err(FileError {
+        kind: FileErrorKind::Short { written, ended, .. },
+    }) = &mut result
+    {
+        if *written > 0 {
+            *ended = Some(end_line(path, &mut file));
+        }
+    }
+    result
+}
+
+/// After a short write through `file` (opened on `path` with `O_APPEND`), overwrites the last
+/// byte written with a newline. With `O_APPEND` the descriptor's offset is the end of this
+/// process's own bytes, whatever was appended after them. The byte is written through a
+/// second descriptor (a positioned write on the first would append), used only if `path`
+/// still names the same regular file and that file still reaches the offset.
+fn end_line(path: &Path, file: &mut File) -> io::Result<()> {
+    let end = file.stream_position()?;
+    let last = end.checked_sub(1).ok_or(io::ErrorKind::InvalidData)?;
+    let again = OpenOptions::new()
+        .write(true)
+        .custom_flags(O_NONBLOCK)
+        .open(path)?;
+    let (ours, theirs) = (file.metadata()?, again.metadata()?);
+    let same = ours.dev() == theirs.dev() && ours.ino() == theirs.ino();
+    if !same || !theirs.is_file() || theirs.len() < end {
+        return Err(io::Error::other("the file was replaced or truncated"));
+    }
+    match again.write_at(b"\n", last)? {
+        1 => Ok(()),
+        _ => Err(io::ErrorKind::WriteZero.into()),
+    }
 }
 
 /// Writes `record` to standard output in one call (`--file -`).
@@ -97,6 +151,7 @@ fn write_once(out: &mut dyn Write, record: &[u8]) -> Result<(), FileError> {
             kind: FileErrorKind::Short {
                 written,
                 len: record.len(),
+                ended: None,
             },
         });
     }
@@ -128,6 +183,79 @@ mod tests {
         }
         fn flush(&mut self) -> io::Result<()> {
             Ok(())
+        }
+    }
+
+    /// What happens between a short write and the repair of its line.
+    #[derive(Debug, Clone, Copy)]
+    enum Meanwhile {
+        Nothing,
+        /// Another process appends these bytes after the fragment.
+        Appended(&'static [u8]),
+        /// Log rotation renames the file and a new one is created.
+        Rotated,
+        Truncated,
+    }
+
+    #[test]
+    fn a_cut_record_gets_its_line_ended_with_its_own_last_byte() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use Meanwhile::*;
+        // (before, fragment, meanwhile, ended, file afterwards, rotated file afterwards)
+        type Case = (
+            &'static [u8],
+            &'static [u8],
+            Meanwhile,
+            bool,
+            &'static [u8],
+            Option<&'static [u8]>,
+        );
+        let cases: &[Case] = &[
+            (b"A\n", b"User 'al", Nothing, true, b"A\nUser 'a\n", None),
+            (b"", b"U", Nothing, true, b"\n", None),
+            (
+                b"A\n",
+                b"User 'al",
+                Appended(b"B\n"),
+                true,
+                b"A\nUser 'a\nB\n",
+                None,
+            ),
+            (b"A\n", b"Us", Rotated, false, b"", Some(b"A\nUs")),
+            (b"A\n", b"Us", Truncated, false, b"", None),
+        ];
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        for &(before, fragment, meanwhile, ended, after, rotated) in cases {
+            let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+            let path = std::env::temp_dir()
+                .join(format!("vpn-log-unit-file-{}-{n}.log", std::process::id()));
+            let old = path.with_extension("log.1");
+            std::fs::write(&path, before).unwrap();
+            let mut file = OpenOptions::new().append(true).open(&path).unwrap();
+            // The part of a record a full disk let through.
+            file.write_all(fragment).unwrap();
+            match meanwhile {
+                Nothing => {}
+                Appended(bytes) => {
+                    let mut other = OpenOptions::new().append(true).open(&path).unwrap();
+                    other.write_all(bytes).unwrap();
+                }
+                Rotated => {
+                    std::fs::rename(&path, &old).unwrap();
+                    std::fs::write(&path, b"").unwrap();
+                }
+                Truncated => std::fs::write(&path, b"").unwrap(),
+            }
+            let result = end_line(&path, &mut file);
+            assert_eq!(result.is_ok(), ended, "{meanwhile:?}: {result:?}");
+            assert_eq!(std::fs::read(&path).unwrap(), after, "{meanwhile:?}");
+            assert_eq!(
+                std::fs::read(&old).ok().as_deref(),
+                rotated,
+                "{meanwhile:?}"
+            );
+            let _ = std::fs::remove_file(&path);
+            let _ = std::fs::remove_file(&old);
         }
     }
 

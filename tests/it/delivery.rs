@@ -202,3 +202,111 @@ fn a_fifo_without_reader_does_not_block_the_server() {
         "cannot open for appending: No such device or address",
     );
 }
+
+#[test]
+fn a_fifo_with_a_reader_gets_the_record() {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let dir = TempDir::new("fifo-reader");
+    let fifo = dir.join("log.fifo");
+    let made = crate::util::run(std::process::Command::new("mkfifo").arg(&fifo));
+    assert!(made.status.success(), "{}", made.report());
+    // A reader that does not wait for a writer.
+    let mut reader = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(vpn_log::flags::O_NONBLOCK)
+        .open(&fifo)
+        .unwrap();
+    connect_to(&fifo, &[]).expect_code(0).expect_stderr_empty();
+    let mut got = Vec::new();
+    reader.read_to_end(&mut got).unwrap();
+    assert_eq!(String::from_utf8_lossy(&got), ALICE_CONNECT);
+}
+
+/// Runs `script` (a shell script run as root) in a private mount namespace, with the connect
+/// hook's command line (`--utc --file LOG` added) as its arguments, `"$@"`.
+fn in_mount_namespace(script: &str, log: &Path) -> Run {
+    let hook = crate::util::hook_command(crate::util::CONNECT);
+    let mut unshare =
+        std::process::Command::new(crate::util::require_program("unshare", "util-linux"));
+    unshare
+        .args(["-m", "--propagation", "private", "sh", "-c", script, "sh"])
+        .arg(hook.get_program())
+        .args(hook.get_args())
+        .args(["--utc", "--file"])
+        .arg(log)
+        .env_clear()
+        .envs(ALICE.iter().copied())
+        .stdin(Stdio::null());
+    crate::util::run(&mut unshare)
+}
+
+/// A record cut short by a full disk used to leave a fragment without its newline, and the next
+/// record was glued to it. Here, on a real full file system: the short write is reported, the
+/// record kept on stderr and the fragment's line ended; once there is room again, the next
+/// records follow on lines of their own.
+#[test]
+fn after_a_short_write_on_a_full_disk_the_next_record_starts_a_new_line() {
+    if !require_root("mounting a small tmpfs in a private mount namespace") {
+        return;
+    }
+    let dir = TempDir::new("fulldisk");
+    let mount = dir.join("full");
+    std::fs::create_dir(&mount).unwrap();
+    let log = mount.join("remote.connect");
+    // tmpfs counts whole pages: two of them, one holding the log, the other a filler file.
+    let page = crate::util::run(std::process::Command::new("getconf").arg("PAGESIZE"));
+    let page: usize = page.stdout().trim().parse().expect("getconf PAGESIZE");
+    let record = ALICE_CONNECT.as_bytes();
+    // As many whole records as fit the log's page; the room left is less than a record.
+    let records = page / record.len();
+    let room = page % record.len();
+    assert!(
+        room > 0,
+        "page size {page} is a multiple of the record's length"
+    );
+    std::fs::write(dir.join("before"), record.repeat(records)).unwrap();
+    let out = dir.path().display();
+    let script = format!(
+        "set -e
+         mount -t tmpfs -o size={size} vpnlog-full '{mount}'
+         cp '{out}/before' '{log}'
+         head -c 100000000 /dev/zero > '{mount}/filler' 2>/dev/null || true
+         \"$@\" > '{out}/1.out' 2> '{out}/1.err'
+         rm '{mount}/filler'
+         \"$@\" > '{out}/2.out' 2> '{out}/2.err'
+         \"$@\" > '{out}/3.out' 2> '{out}/3.err'
+         cp '{log}' '{out}/after'",
+        size = 2 * page,
+        mount = mount.display(),
+        log = log.display(),
+    );
+    let run = in_mount_namespace(&script, &log);
+    run.expect_code(0);
+    let short = format!(
+        "vpn-connect-log: {}: short write: {room} of {} bytes written (disk full?); the cut \
+         line was ended with a newline\n\
+         vpn-connect-log: undelivered record: {ALICE_CONNECT}",
+        log.display(),
+        record.len()
+    );
+    assert_eq!(read(&dir.join("1.err")), short, "\n{}", run.report());
+    for n in 1..=3 {
+        assert_eq!(read(&dir.join(&format!("{n}.out"))), "");
+    }
+    assert_eq!(read(&dir.join("2.err")), "");
+    assert_eq!(read(&dir.join("3.err")), "");
+    // Whole lines only: the earlier records, the fragment (its last byte now the newline) on
+    // a line of its own, two records.
+    let after = read(&dir.join("after"));
+    let fragment = &ALICE_CONNECT[..room - 1];
+    let expected = format!(
+        "{}{fragment}\n{ALICE_CONNECT}{ALICE_CONNECT}",
+        ALICE_CONNECT.repeat(records)
+    );
+    assert_eq!(after, expected);
+    let lines: Vec<&str> = after.split_inclusive('\n').collect();
+    assert!(lines.iter().all(|line| line.ends_with('\n')));
+    assert_eq!(lines.len(), records + 3);
+    assert_eq!(lines[records + 1..], [ALICE_CONNECT, ALICE_CONNECT]);
+}
