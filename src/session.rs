@@ -1,7 +1,8 @@
 //! The hook environment turned into one VPN session: who, from where, when, how much.
 //!
 //! This is where OpenVPN's variables are interpreted (see `openvpn(8)`, "Environmental
-//! Variables", and OPENVPN-FACTS.md). Nothing here does I/O: the caller passes the environment
+//! Variables": OpenVPN 2.5 and 2.6 set `time_unix` and the client's addresses for both hooks,
+//! and the byte counts and `time_duration` only for client-disconnect). Nothing here does I/O: the caller passes the environment
 //! and the current time, and gets back the session plus a list of warnings about values that
 //! were present but unusable. Every such value is replaced by a documented fallback, so a
 //! record is always produced, and none of them can make it look wrong.
@@ -81,7 +82,7 @@ pub struct Warning<'e> {
 
 impl<'e> Session<'e> {
     /// Interprets `env` for `event`; `now` (seconds since the epoch) stands in for a missing
-    /// or unusable `time_unix`. A clock outside 1970..=9999 is clamped into that range.
+    /// or unusable `time_unix`. A clock outside 0..=[`MAX_UNIX`] is clamped into that range.
     pub fn from_env(event: Event, env: &'e HookEnv, now: i64) -> (Session<'e>, Vec<Warning<'e>>) {
         let now = now.clamp(0, MAX_UNIX);
         let mut warnings = Vec::new();
@@ -120,18 +121,21 @@ impl<'e> Session<'e> {
     }
 }
 
+/// What a session time beyond [`MAX_UNIX`] is told.
+const TOO_LATE: &str = "after 9999-12-30 00:00 UTC";
+
+/// `time_unix`: OpenVPN sets it for both hooks, so a missing one is reported like a bad one.
 fn read_start<'e>(env: &'e HookEnv, now: i64, warnings: &mut Vec<Warning<'e>>) -> i64 {
-    let Some(value) = env.get("time_unix") else {
-        return now;
-    };
-    let problem = match parse_u64(value) {
-        Ok(seconds) if seconds <= MAX_UNIX as u64 => return seconds as i64,
-        Ok(_) => "beyond year 9999",
-        Err(error) => error.as_str(),
+    let value = env.get("time_unix");
+    let problem = match value.map(parse_u64) {
+        None => "not set",
+        Some(Ok(seconds)) if seconds <= MAX_UNIX as u64 => return seconds as i64,
+        Some(Ok(_)) => TOO_LATE,
+        Some(Err(error)) => error.as_str(),
     };
     warnings.push(Warning {
         variable: "time_unix",
-        value: Some(value),
+        value,
         problem,
         fallback: "the current time",
     });
@@ -143,7 +147,7 @@ fn read_duration<'e>(env: &'e HookEnv, start: i64, warnings: &mut Vec<Warning<'e
     let problem = match value.map(parse_u64) {
         None => "not set",
         Some(Ok(seconds)) if seconds <= (MAX_UNIX - start) as u64 => return seconds,
-        Some(Ok(_)) => "ends beyond year 9999",
+        Some(Ok(_)) => "ends after 9999-12-30 00:00 UTC",
         Some(Err(error)) => error.as_str(),
     };
     warnings.push(Warning {
@@ -184,8 +188,14 @@ enum IpKind {
     Either,
 }
 
+/// What a record shows for an address that is missing or unusable: `-` in the classic
+/// record, `null` in JSON.
+const NO_ADDRESS: &str = "no address";
+
 /// Reads an IP address variable; a value that is not an address of the expected kind is
-/// reported and treated as absent, so that no field of a record can hold arbitrary text.
+/// reported and treated as absent, so that no field of a record can hold arbitrary text. The
+/// warning says the field has no address; [`read_real_address`] corrects that when another
+/// variable supplies one.
 fn read_ip<'e>(
     env: &'e HookEnv,
     variable: &'static str,
@@ -200,7 +210,7 @@ fn read_ip<'e>(
         variable,
         value: Some(value),
         problem: "not an IP address",
-        fallback: "the next source",
+        fallback: NO_ADDRESS,
     });
     None
 }
@@ -220,14 +230,19 @@ fn read_real_address<'e>(
     env: &'e HookEnv,
     warnings: &mut Vec<Warning<'e>>,
 ) -> Option<RealAddress<'e>> {
-    const SOURCES: [(&str, &str, &str); 2] = [
-        ("trusted_ip", "trusted_ip6", "trusted_port"),
-        ("untrusted_ip", "untrusted_ip6", "untrusted_port"),
+    const SOURCES: [(&str, IpKind, &str); 4] = [
+        ("trusted_ip", IpKind::Either, "trusted_port"),
+        ("trusted_ip6", IpKind::V6, "trusted_port"),
+        ("untrusted_ip", IpKind::Either, "untrusted_port"),
+        ("untrusted_ip6", IpKind::V6, "untrusted_port"),
     ];
-    for (v4_name, v6_name, port_name) in SOURCES {
-        let ip = read_ip(env, v4_name, IpKind::Either, warnings)
-            .or_else(|| read_ip(env, v6_name, IpKind::V6, warnings));
-        if let Some(ip) = ip {
+    let unusable = warnings.len();
+    for (name, kind, port_name) in SOURCES {
+        if let Some(ip) = read_ip(env, name, kind, warnings) {
+            // The unusable variables before this one are replaced by it.
+            for warning in warnings.get_mut(unusable..).unwrap_or_default() {
+                warning.fallback = name;
+            }
             return Some(RealAddress {
                 ip,
                 is_ipv6: parse_ip(ip, IpKind::Either) == Some(true),
@@ -255,7 +270,8 @@ fn read_port<'e>(
         variable,
         value: Some(value),
         problem,
-        fallback: "0",
+        // The classic record prints a missing port as 0, JSON as null.
+        fallback: "no port",
     });
     None
 }
@@ -290,7 +306,8 @@ mod tests {
             (&[], b""),
         ];
         for &(pairs, expected) in cases {
-            let (s, warnings) = session(Event::Connect, pairs);
+            let pairs = [pairs, &[("time_unix", b"1700000000")]].concat();
+            let (s, warnings) = session(Event::Connect, &pairs);
             assert_eq!(s.display_name(), expected, "{pairs:?}");
             assert!(warnings.is_empty());
         }
@@ -368,6 +385,7 @@ mod tests {
 
     #[test]
     fn replaces_unusable_values_and_says_so() {
+        // Each message names what the record really uses instead.
         let cases: &[(Pairs, &[&str])] = &[
             (
                 &[("time_unix", b"12abc")],
@@ -385,30 +403,99 @@ mod tests {
                 &[("time_unix", b"1000000000000000000000000")],
                 &["time_unix: too large -> the current time"],
             ),
+            (&[("time_unix", b"253402128000")], &[]),
             (
-                &[("time_unix", b"253402300800")],
-                &["time_unix: beyond year 9999 -> the current time"],
+                &[("time_unix", b"253402128001")],
+                &["time_unix: after 9999-12-30 00:00 UTC -> the current time"],
+            ),
+            // 9999-12-31T23:59:59Z: in Tokyo already 10000-01-01.
+            (
+                &[("time_unix", b"253402300799")],
+                &["time_unix: after 9999-12-30 00:00 UTC -> the current time"],
+            ),
+            (&[], &["time_unix: not set -> the current time"]),
+            (
+                &[
+                    ("trusted_ip", b"1.2.3.4\nUser"),
+                    ("trusted_port", b"1"),
+                    ("time_unix", b"1700000000"),
+                ],
+                &["trusted_ip: not an IP address -> no address"],
             ),
             (
-                &[("trusted_ip", b"1.2.3.4\nUser"), ("trusted_port", b"1")],
-                &["trusted_ip: not an IP address -> the next source"],
+                &[
+                    ("trusted_ip", b"1.2.3.4\nUser"),
+                    ("trusted_ip6", b"::1"),
+                    ("time_unix", b"1700000000"),
+                ],
+                &["trusted_ip: not an IP address -> trusted_ip6"],
             ),
             (
-                &[("trusted_ip", b"1.2.3.4"), ("trusted_port", b"65536")],
-                &["trusted_port: too large -> 0"],
+                &[
+                    ("trusted_ip", b"x"),
+                    ("trusted_ip6", b"1.2.3.4"),
+                    ("untrusted_ip", b"203.0.113.9"),
+                    ("time_unix", b"1700000000"),
+                ],
+                &[
+                    "trusted_ip: not an IP address -> untrusted_ip",
+                    "trusted_ip6: not an IP address -> untrusted_ip",
+                ],
             ),
             (
-                &[("ifconfig_pool_remote_ip", b"::1")],
-                &["ifconfig_pool_remote_ip: not an IP address -> the next source"],
+                &[
+                    ("trusted_ip", b"x"),
+                    ("untrusted_ip6", b"y"),
+                    ("time_unix", b"1700000000"),
+                ],
+                &[
+                    "trusted_ip: not an IP address -> no address",
+                    "untrusted_ip6: not an IP address -> no address",
+                ],
             ),
             (
-                &[("ifconfig_pool_remote_ip6", b"10.0.0.1")],
-                &["ifconfig_pool_remote_ip6: not an IP address -> the next source"],
+                &[
+                    ("trusted_ip", b"1.2.3.4"),
+                    ("trusted_port", b"65536"),
+                    ("time_unix", b"1700000000"),
+                ],
+                &["trusted_port: too large -> no port"],
             ),
+            (
+                &[
+                    ("ifconfig_pool_remote_ip", b"::1"),
+                    ("time_unix", b"1700000000"),
+                ],
+                &["ifconfig_pool_remote_ip: not an IP address -> no address"],
+            ),
+            (
+                &[
+                    ("ifconfig_pool_remote_ip", b"::1"),
+                    ("ifconfig_pool_remote_ip6", b"fd00::6"),
+                    ("time_unix", b"1700000000"),
+                ],
+                &["ifconfig_pool_remote_ip: not an IP address -> no address"],
+            ),
+            (
+                &[
+                    ("ifconfig_pool_remote_ip6", b"10.0.0.1"),
+                    ("time_unix", b"1700000000"),
+                ],
+                &["ifconfig_pool_remote_ip6: not an IP address -> no address"],
+            ),
+        ];
+        const DISCONNECT_ONLY: Pairs = &[
+            ("time_duration", b"0"),
+            ("bytes_received", b"0"),
+            ("bytes_sent", b"0"),
         ];
         for &(pairs, expected) in cases {
             let (s, warnings) = session(Event::Connect, pairs);
-            assert_eq!(warnings, expected, "{pairs:?}");
+            assert_eq!(warnings, expected, "connect {pairs:?}");
+            assert!((0..=MAX_UNIX).contains(&s.start));
+            // The same at disconnect, where the variables only it reads are set and fine.
+            let (s, warnings) = session(Event::Disconnect, &[pairs, DISCONNECT_ONLY].concat());
+            assert_eq!(warnings, expected, "disconnect {pairs:?}");
             assert!((0..=MAX_UNIX).contains(&s.start));
         }
     }
@@ -418,22 +505,22 @@ mod tests {
         let (s, warnings) = session(
             Event::Disconnect,
             &[
-                ("time_unix", b"253402300000"),
-                ("time_duration", b"800"),
+                ("time_unix", b"253402127000"),
+                ("time_duration", b"1001"),
                 ("bytes_sent", b"1e9"),
             ],
         );
         assert_eq!(
             warnings,
             [
-                "time_duration: ends beyond year 9999 -> 0",
+                "time_duration: ends after 9999-12-30 00:00 UTC -> 0",
                 "bytes_received: not set -> 0",
                 "bytes_sent: not a decimal number -> 0",
             ]
         );
         assert_eq!(
             (s.duration, s.end(), s.bytes_received, s.bytes_sent),
-            (0, 253_402_300_000, 0, 0)
+            (0, 253_402_127_000, 0, 0)
         );
     }
 }

@@ -1,7 +1,9 @@
 //! Seconds since the epoch to a calendar date and clock time, and back to text.
 //!
 //! The proleptic Gregorian calendar, computed in 400-year cycles (146 097 days each) so that
-//! every `i64` instant converts without overflow or a loop over years.
+//! every `i64` instant converts without overflow or a loop over years. The way back, from a
+//! date to days, takes years within [`YEAR_LIMIT`], which holds every year an instant can fall
+//! in; beyond it a year is clamped, so that no input can overflow.
 
 use crate::numbers::write_padded;
 
@@ -22,6 +24,12 @@ pub struct LocalTime {
 }
 
 const SECONDS_PER_DAY: i64 = 86_400;
+
+/// The years [`days_from_civil`] takes as they are: far more than the years every `i64` instant
+/// falls in (-292 277 022 657 to 292 277 026 596). A year beyond it is clamped to it: no instant
+/// lies there, and within it every sum and product of the calendar arithmetic, here and in
+/// the POSIX rules built on it, stays below 2^49 days.
+pub const YEAR_LIMIT: i64 = 1 << 40;
 
 impl LocalTime {
     /// The calendar time at `unix` seconds since the epoch, seen at `offset` seconds east of
@@ -125,9 +133,10 @@ pub fn civil_from_days(days: i64) -> (i64, u8, u8) {
 }
 
 /// (year, month 1-12, day 1-31) to days since 1970-01-01; the inverse of [`civil_from_days`]
-/// for valid dates.
+/// for valid dates with years within [`YEAR_LIMIT`]. Total: a year beyond the limit counts as
+/// the limit, and any `u8` month and day give a number (an invalid date, a meaningless one).
 pub fn days_from_civil(year: i64, month: u8, day: u8) -> i64 {
-    let year = year - i64::from(month <= 2);
+    let year = year.clamp(-YEAR_LIMIT, YEAR_LIMIT) - i64::from(month <= 2);
     let era = year.div_euclid(400);
     let year_of_era = year.rem_euclid(400);
     let month_from_march = (i64::from(month) + 9) % 12;
@@ -205,7 +214,8 @@ mod tests {
 
     #[test]
     fn days_round_trip_over_many_cycles() {
-        // Every day from 1600-03-01 to well after 2400, and far outside too.
+        // Every day from 1600-03-01 to 2500-01-01: several 400-year cycles and their leap
+        // days, in both directions (the extremes are in `days_from_civil_is_total`).
         let mut days = days_from_civil(1600, 3, 1);
         let end = days_from_civil(2500, 1, 1);
         let mut previous = civil_from_days(days - 1);
@@ -220,6 +230,52 @@ mod tests {
             assert!([next_day, next_month, next_year].contains(&(y, m, d)));
             previous = (y, m, d);
             days += 1;
+        }
+    }
+
+    /// Checks `days_from_civil(year, month, day)`, and that `civil_from_days` turns the result
+    /// back into the same date when the year is within the limit.
+    fn check(year: i64, month: u8, day: u8, expected: i64) {
+        let days = days_from_civil(year, month, day);
+        assert_eq!(days, expected, "{year}-{month}-{day}");
+        if (-YEAR_LIMIT..=YEAR_LIMIT).contains(&year) {
+            assert_eq!(civil_from_days(days), (year, month, day), "{days}");
+        }
+    }
+
+    #[test]
+    fn days_from_civil_is_total() {
+        // Expected values from the same formula in Python's unbounded integers.
+        let cases: &[(i64, u8, u8, i64)] = &[
+            (1970, 1, 1, 0),
+            (2000, 3, 1, 11_017),
+            (0, 1, 1, -719_528),
+            (-1, 12, 31, -719_529),
+            (9999, 12, 31, 2_932_896),
+            // The days of the first and last instants an i64 can hold.
+            (292_277_026_596, 12, 4, i64::MAX.div_euclid(86_400)),
+            (-292_277_022_657, 1, 27, i64::MIN.div_euclid(86_400)),
+            (YEAR_LIMIT, 1, 1, 401_588_374_988_448),
+            (YEAR_LIMIT, 3, 1, 401_588_374_988_508),
+            (-YEAR_LIMIT, 1, 1, -401_588_376_427_504),
+            (-YEAR_LIMIT, 3, 1, -401_588_376_427_444),
+            // Beyond the limit: clamped, never overflowing.
+            (YEAR_LIMIT + 1, 1, 1, 401_588_374_988_448),
+            (1 << 55, 3, 1, 401_588_374_988_508),
+            (i64::MAX, 3, 1, 401_588_374_988_508),
+            (i64::MIN, 1, 1, -401_588_376_427_504),
+            (i64::MIN, 3, 1, -401_588_376_427_444),
+        ];
+        for &(year, month, day, expected) in cases {
+            check(year, month, day, expected);
+        }
+        // Months and days out of range give some number, never a panic.
+        for year in [i64::MIN, -1, 0, 1970, i64::MAX] {
+            for month in [0, 1, 12, 13, u8::MAX] {
+                for day in [0, 1, 31, u8::MAX] {
+                    let _ = days_from_civil(year, month, day);
+                }
+            }
         }
     }
 

@@ -21,9 +21,21 @@ use crate::env::HookEnv;
 use posix::PosixTz;
 use tzif::Tzif;
 
-/// The last instant the records can print with a four-digit year: 9999-12-31T23:59:59Z.
-/// Session times beyond it are treated as malformed input.
-pub const MAX_UNIX: i64 = 253_402_300_799;
+/// The last session time accepted: 9999-12-30T00:00:00Z. Two days short of the year 10000,
+/// because a zone may move local time up to [`MAX_OFFSET`] ahead, and a leap-second correction
+/// as far again: every local date in a record then keeps four digits (9999-12-31T23:59:58 at
+/// the latest), as the manual promises. Session times beyond it are treated as malformed
+/// input; the earliest, 0, shows as 1969-12-30 at the earliest.
+pub const MAX_UNIX: i64 = 253_402_128_000;
+
+/// The largest offset from UTC, either way, that a zone may have, and the largest leap-second
+/// correction: less than a day (23:59:59). RFC 3339, which the JSON record writes, has no
+/// offset of 24 hours or more (`time-hour` is 00-23); real zones stay within 16 hours (local
+/// mean times of the 19th century included) and 27 leap seconds. A zone file or rule beyond
+/// it is refused with a warning, and UTC used, rather than printed in a form that no RFC 3339
+/// reader accepts (glibc's `date +%:z` would show `+24:30`, or `-596523:14` from a crafted
+/// file).
+pub const MAX_OFFSET: i32 = 86_399;
 
 /// A time zone: the offset from UTC in effect at any instant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,5 +103,54 @@ pub fn system_zone(env: &HookEnv) -> (Zone, Option<ZoneWarning>) {
     match ZoneFiles::system().zone(env.get("TZ"), env.get("TZDIR")) {
         Ok(zone) => (zone, None),
         Err(warning) => (Zone::utc(), Some(warning)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::tzif::tests::{build, Build};
+
+    /// A zone with one offset and, optionally, one leap second correction from the epoch on.
+    fn zone(offset: i32, correction: Option<i32>) -> Zone {
+        let leaps: &[(i64, i32)] = match &correction {
+            Some(c) => &[(0, *c)],
+            None => &[],
+        };
+        let bytes = build(&Build {
+            version: b'2',
+            transitions: &[],
+            types: &[(offset, false)],
+            leaps,
+            footer: "",
+        });
+        Zone::from_tzif(Tzif::parse(&bytes).unwrap())
+    }
+
+    /// The extremes a session time and a zone may reach together still print four-digit
+    /// years: 1969-12-30 at the earliest, 9999-12-31 at the latest.
+    #[test]
+    fn session_times_keep_four_digit_years_in_every_zone() {
+        let cases: &[(i64, i32, Option<i32>, &str)] = &[
+            (MAX_UNIX, 0, None, "9999-12-30-00:00"),
+            (MAX_UNIX, MAX_OFFSET, None, "9999-12-30-23:59"),
+            (MAX_UNIX, MAX_OFFSET, Some(-MAX_OFFSET), "9999-12-31-23:59"),
+            (MAX_UNIX, -MAX_OFFSET, Some(MAX_OFFSET), "9999-12-28-00:00"),
+            (0, 0, None, "1970-01-01-00:00"),
+            (0, -MAX_OFFSET, None, "1969-12-31-00:00"),
+            (0, -MAX_OFFSET, Some(MAX_OFFSET), "1969-12-30-00:00"),
+            (0, MAX_OFFSET, Some(-MAX_OFFSET), "1970-01-02-23:59"),
+        ];
+        for &(unix, offset, correction, expected) in cases {
+            let mut out = Vec::new();
+            zone(offset, correction)
+                .local_time(unix)
+                .write_minute(&mut out);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                expected,
+                "@{unix} {offset} {correction:?}"
+            );
+        }
     }
 }

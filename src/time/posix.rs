@@ -13,6 +13,7 @@
 //! year's start and show standard time; glibc prints exactly that, so this code does too.
 
 use super::civil::{civil_from_days, days_from_civil};
+use super::MAX_OFFSET;
 
 const SECONDS_PER_DAY: i64 = 86_400;
 
@@ -68,6 +69,8 @@ enum ErrorKind {
     StdOffset,
     DstName,
     DstOffset,
+    /// An offset of 24 hours or more (see [`MAX_OFFSET`]).
+    OffsetRange,
     Comma,
     Date,
     Time,
@@ -81,6 +84,7 @@ impl std::fmt::Display for PosixError {
             ErrorKind::StdOffset => "missing or bad standard time offset",
             ErrorKind::DstName => "bad daylight saving time name",
             ErrorKind::DstOffset => "bad daylight saving time offset",
+            ErrorKind::OffsetRange => "offset of 24 hours or more",
             ErrorKind::Comma => "expected ',' before a transition date",
             ErrorKind::Date => "bad transition date",
             ErrorKind::Time => "bad transition time",
@@ -123,6 +127,9 @@ impl PosixTz {
         let std_offset = p.offset(24).ok_or(error(ErrorKind::StdOffset))?;
         // POSIX offsets count west; flip them once, here.
         let std_offset = -std_offset;
+        if std_offset.unsigned_abs() > MAX_OFFSET.unsigned_abs() {
+            return Err(error(ErrorKind::OffsetRange));
+        }
         if p.is_done() {
             return Ok(PosixTz {
                 std_offset,
@@ -136,6 +143,9 @@ impl PosixTz {
             // One hour ahead of standard time by default.
             _ => std_offset + 3600,
         };
+        if offset.unsigned_abs() > MAX_OFFSET.unsigned_abs() {
+            return Err(error(ErrorKind::OffsetRange));
+        }
         let (start, end) = if p.is_done() {
             (DEFAULT_START, DEFAULT_END)
         } else {
@@ -437,7 +447,9 @@ mod tests {
         check("<-03>3", &[(1_700_000_000, -3 * H)]);
         check("ABC+4:05:06", &[(0, -(4 * H + 5 * 60 + 6))]);
         check("<UTC+14>-14", &[(0, 14 * H)]);
-        check("XYZ-24", &[(0, 24 * H)]);
+        check("XYZ-23:59:59", &[(0, 24 * H - 1)]);
+        check("XYZ+23:59:59", &[(0, -24 * H + 1)]);
+        check("XYZ-22:59:59ABC,J1/0,J365/24", &[(0, 24 * H - 1)]);
     }
 
     #[test]
@@ -579,9 +591,48 @@ mod tests {
 
     #[test]
     fn extreme_instants_do_not_panic() {
-        let tz = PosixTz::parse(b"AAA-24:59:59BBB+24,M12.5.6/-167,J1/167").unwrap();
+        let tz = PosixTz::parse(b"AAA-23:59:59BBB+23:59:59,M12.5.6/-167,J1/167").unwrap();
         for unix in [i64::MIN, i64::MIN + 1, -1, 0, i64::MAX - 1, i64::MAX] {
             let _ = tz.offset_at(unix);
+        }
+    }
+
+    #[test]
+    fn changes_are_total() {
+        // (rule, year, DST start and end). Values in range from `date -u -d '2023-03-12 07:00'
+        // +%s` and the like. Years up to 1970 are counted from 1970-01-01 as glibc counts them
+        // (see `Change::instant`), so even the first year an i64 can name gives small numbers;
+        // instants past the i64 range saturate (the end of a `BBB` rule is in DST, an hour
+        // earlier in UTC).
+        const MAX: i64 = i64::MAX;
+        type Case = (&'static str, i64, Option<(i64, i64)>);
+        let cases: &[Case] = &[
+            ("EST5", 2023, None),
+            ("EST5", i64::MAX, None),
+            ("EST5EDT", 2023, Some((1_678_604_400, 1_699_164_000))),
+            ("EST5EDT", 1970, Some((5_727_600, 26_287_200))),
+            // The last year an i64 instant reaches (it ends on December 4).
+            (
+                "EST5EDT",
+                292_277_026_596,
+                Some((9_223_372_036_831_762_800, 9_223_372_036_852_322_400)),
+            ),
+            ("EST5EDT", 1 << 40, Some((MAX, MAX))),
+            ("EST5EDT", 1 << 55, Some((MAX, MAX))),
+            ("EST5EDT", i64::MAX, Some((MAX, MAX))),
+            ("EST5EDT", i64::MIN, Some((6_332_400, 26_892_000))),
+            ("AAA0BBB,J60/0,J300/0", i64::MAX, Some((MAX, MAX - 3600))),
+            (
+                "AAA0BBB,J60/0,J300/0",
+                i64::MIN,
+                Some((5_184_000, 25_916_400)),
+            ),
+            ("AAA0BBB,0/0,365/0", i64::MAX, Some((MAX, MAX - 3600))),
+            ("AAA0BBB,0/0,365/0", i64::MIN, Some((0, 31_532_400))),
+        ];
+        for &(rule, year, expected) in cases {
+            let tz = PosixTz::parse(rule.as_bytes()).unwrap();
+            assert_eq!(tz.changes(year), expected, "{rule} in {year}");
         }
     }
 
@@ -595,6 +646,15 @@ mod tests {
             ("Nowhere/Bogus", "missing or bad standard time offset"),
             ("FOO", "missing or bad standard time offset"),
             ("FOO25", "missing or bad standard time offset"),
+            // Offsets RFC 3339 cannot write (glibc takes them, up to 24:59:59).
+            ("FOO24", "offset of 24 hours or more"),
+            ("FOO-24", "offset of 24 hours or more"),
+            ("FOO-24:59:59", "offset of 24 hours or more"),
+            ("FOO5BAR24,M3.2.0,M11.1.0", "offset of 24 hours or more"),
+            ("FOO5BAR-24:00:00", "offset of 24 hours or more"),
+            // DST one hour ahead by default: 24 hours east.
+            ("FOO-23BAR", "offset of 24 hours or more"),
+            ("FOO-23:00:01BAR", "offset of 24 hours or more"),
             ("FOO1:60", "missing or bad standard time offset"),
             ("FOO1:", "missing or bad standard time offset"),
             (

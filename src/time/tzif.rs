@@ -18,6 +18,7 @@
 //! applied, and an inserted leap second shows as second 60.
 
 use super::posix::{PosixError, PosixTz};
+use super::MAX_OFFSET;
 
 /// A parsed TZif file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +74,7 @@ enum ErrorKind {
     Abbreviation,
     TransitionOrder,
     LeapOrder,
+    LeapCorrection,
 }
 
 impl std::fmt::Display for TzifError {
@@ -88,11 +90,12 @@ impl std::fmt::Display for TzifError {
             ErrorKind::FooterRule(e) => return write!(f, "bad TZif footer rule: {e}"),
             ErrorKind::Counts => "inconsistent TZif header counts",
             ErrorKind::TypeIndex => "TZif transition type index out of range",
-            ErrorKind::Offset => "TZif UT offset out of range",
+            ErrorKind::Offset => "TZif UT offset of 24 hours or more",
             ErrorKind::DstFlag => "TZif DST flag neither 0 nor 1",
             ErrorKind::Abbreviation => "TZif abbreviation index out of range",
             ErrorKind::TransitionOrder => "TZif transitions not in ascending order",
             ErrorKind::LeapOrder => "TZif leap seconds not in ascending order",
+            ErrorKind::LeapCorrection => "TZif leap second correction of 24 hours or more",
         })
     }
 }
@@ -285,8 +288,9 @@ impl Tzif {
             let offset = cursor.i32(short)?;
             let is_dst = cursor.u8(short)?;
             let abbreviation = cursor.u8(short)?;
-            // RFC 9636 section 3.2: -2^31 is not a valid offset (it cannot be negated).
-            if offset == i32::MIN {
+            // RFC 9636 section 3.2 refuses only -2^31 and asks for -25:59:59 to 25:59:59; the
+            // records need less than 24 hours either way (see `MAX_OFFSET`).
+            if offset.unsigned_abs() > MAX_OFFSET.unsigned_abs() {
                 return Err(error(ErrorKind::Offset));
             }
             if is_dst > 1 {
@@ -324,6 +328,11 @@ impl Tzif {
             let correction = cursor.i32(short)?;
             if leaps.last().is_some_and(|l| l.occurrence >= occurrence) {
                 return Err(error(ErrorKind::LeapOrder));
+            }
+            // Real tables reach 27 s; a day or more would move local dates out of the four-digit
+            // years (see `MAX_OFFSET`).
+            if correction.unsigned_abs() > MAX_OFFSET.unsigned_abs() {
+                return Err(error(ErrorKind::LeapCorrection));
             }
             leaps.push(Leap {
                 occurrence,
@@ -726,7 +735,7 @@ pub(crate) mod tests {
             ),
             (
                 with(v1_len + 44 + 18, &[0x80, 0, 0, 0]),
-                "TZif UT offset out of range",
+                "TZif UT offset of 24 hours or more",
             ),
             (
                 with(v1_len + 44 + 22, &[2]),
@@ -752,6 +761,66 @@ pub(crate) mod tests {
             footer: "",
         });
         check_error(&leaps, "TZif leap seconds not in ascending order");
+    }
+
+    /// Offsets and leap-second corrections must stay under 24 hours either way: RFC 3339 has
+    /// no offset beyond 23:59, and with [`crate::time::MAX_UNIX`] local dates keep four digits.
+    #[test]
+    fn offsets_and_corrections_stay_under_a_day() {
+        let zone = |offset: i32, correction: i32, footer: &str| {
+            build(&Build {
+                version: b'2',
+                transitions: &[],
+                types: &[(offset, false)],
+                leaps: &[(100, correction)],
+                footer,
+            })
+        };
+        let cases: &[(i32, i32, &str, Result<i32, &str>)] = &[
+            (0, 1, "", Ok(0)),
+            (86_399, 1, "", Ok(86_399)),
+            (-86_399, 1, "", Ok(-86_399)),
+            (0, 86_399, "", Ok(0)),
+            (0, -86_399, "", Ok(0)),
+            (86_400, 1, "", Err("TZif UT offset of 24 hours or more")),
+            (-86_400, 1, "", Err("TZif UT offset of 24 hours or more")),
+            // What `date +%:z` shows as -596523:14.
+            (
+                -2_147_483_647,
+                1,
+                "",
+                Err("TZif UT offset of 24 hours or more"),
+            ),
+            (i32::MIN, 1, "", Err("TZif UT offset of 24 hours or more")),
+            (
+                0,
+                86_400,
+                "",
+                Err("TZif leap second correction of 24 hours or more"),
+            ),
+            (
+                0,
+                i32::MIN,
+                "",
+                Err("TZif leap second correction of 24 hours or more"),
+            ),
+            (
+                0,
+                1,
+                "XXX-24",
+                Err("bad TZif footer rule: offset of 24 hours or more"),
+            ),
+        ];
+        for &(offset, correction, footer, expected) in cases {
+            let got = Tzif::parse(&zone(offset, correction, footer))
+                .map(|tzif| tzif.offset_at(0))
+                .map_err(|e| e.to_string());
+            assert_eq!(
+                got,
+                expected.map_err(str::to_owned),
+                "{offset} {correction}"
+            );
+        }
     }
 
     #[test]

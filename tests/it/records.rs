@@ -125,8 +125,8 @@ fn garbage_numbers_fall_back_and_are_reported() {
     );
     let err = run.stderr();
     for expected in [
-        "vpn-disconnect-log: warning: trusted_ip='198.51.100.7; rm -rf /': not an IP address; using the next source\n",
-        "vpn-disconnect-log: warning: untrusted_port='99999': too large; using 0\n",
+        "vpn-disconnect-log: warning: trusted_ip='198.51.100.7; rm -rf /': not an IP address; using untrusted_ip\n",
+        "vpn-disconnect-log: warning: untrusted_port='99999': too large; using no port\n",
         "vpn-disconnect-log: warning: time_duration='12abc': not a decimal number; using 0\n",
         "vpn-disconnect-log: warning: bytes_received='-5': not a decimal number; using 0\n",
         "vpn-disconnect-log: warning: bytes_sent='1234567890123456789012345': too large; using 0\n",

@@ -126,6 +126,85 @@ fn tz_rules_names_and_paths_set_the_records_local_time() {
     }
 }
 
+/// RFC 3339 writes offsets up to 23:59, and the manual promises four-digit years: a zone
+/// whose offset reaches 24 hours is refused with a warning (UTC is used), and a session time
+/// after 9999-12-30T00:00Z is replaced by the current time, so that no zone can push a date
+/// into the year 10000.
+#[test]
+fn offsets_of_a_day_and_years_past_9999_are_refused() {
+    let dir = TempDir::new("bounds");
+    // What `date +%:z` shows as -596523:14 (glibc takes it).
+    let crafted = dir.join("crafted");
+    std::fs::write(&crafted, fixed_tzif(-2_147_483_647, "")).unwrap();
+    let crafted = crafted.to_str().unwrap();
+    let warning = |what: &str| format!("vpn-connect-log: warning: {what}; using UTC\n");
+    let utc = line_at("2023-11-14-22:13");
+    let cases: Vec<(Env, String, String)> = vec![
+        (
+            vec![("TZ", b"XXX-24")],
+            utc.clone(),
+            warning(
+                "TZ='XXX-24': no such zone file, and not a POSIX TZ rule: offset of 24 hours \
+                 or more",
+            ),
+        ),
+        (
+            vec![("TZ", b"EST5EDT+24,M3.2.0,M11.1.0")],
+            utc.clone(),
+            warning(
+                "TZ='EST5EDT+24,M3.2.0,M11.1.0': no such zone file, and not a POSIX TZ rule: \
+                 offset of 24 hours or more",
+            ),
+        ),
+        (
+            vec![("TZ", crafted.as_bytes())],
+            utc.clone(),
+            warning(&format!("{crafted}: TZif UT offset of 24 hours or more")),
+        ),
+        // The largest offsets still allowed, at the latest session time: 9999 still.
+        (
+            vec![("TZ", b"<+2359>-23:59"), ("time_unix", b"253402128000")],
+            line_at("9999-12-30-23:59"),
+            String::new(),
+        ),
+        (
+            vec![("TZ", b"<-2359>23:59"), ("time_unix", b"0")],
+            line_at("1969-12-31-00:01"),
+            String::new(),
+        ),
+    ];
+    for (env, stdout, stderr) in cases {
+        let (out, err) = connect_with(&env);
+        assert_eq!(out, stdout, "{env:?}");
+        assert_eq!(err, stderr, "{env:?}");
+    }
+    // 9999-12-31T23:59:59Z, which is already 10000-01-01 in Tokyo: replaced by the current time.
+    let (out, err) = connect_with(&[("TZ", b"<+09>-9"), ("time_unix", b"253402300799")]);
+    assert_eq!(
+        err,
+        "vpn-connect-log: warning: time_unix='253402300799': after 9999-12-30 00:00 UTC; using \
+         the current time\n"
+    );
+    assert!(
+        out.starts_with("User 'alice' at 2") && !out.contains("+1"),
+        "{out}"
+    );
+    // JSON writes the largest offsets RFC 3339 allows.
+    let run = Hook::connect()
+        .envs(SESSION)
+        .env("TZ", "<+2359>-23:59")
+        .env("time_unix", "253402128000")
+        .args(["--format", "json", "--file", "-"])
+        .run();
+    run.expect_code(0).expect_stderr_empty();
+    assert!(
+        run.stdout()
+            .contains(r#""start":"9999-12-30T23:59:00+23:59","start_unix":253402128000,"#),
+        "{}",
+        run.report()
+    );
+}
+
 /// How long a hook may take to refuse a FIFO where a zone file is expected: it must not wait
 /// at all, and a run takes a few milliseconds (a blocked `open` would last until
 /// `util::RUN_DEADLINE` kills it).
@@ -388,7 +467,8 @@ const RULES: &[&str] = &[
     "XXX-1YYY,M3.5.0,M10.5.0/167",
     "XXX-1YYY,M3.5.0/-167,M10.5.0/167",
     "XXX+0:30YYY-0:30:15,J1/0,J365/24",
-    "XXX-24YYY+24,M1.1.0,M12.5.6",
+    // The largest offsets accepted (24 hours and more are refused: RFC 3339 cannot write them).
+    "XXX-23:59:59YYY+23:59:59,M1.1.0,M12.5.6",
     "XXX5YYY,M2.5.0/23:59:59,M2.1.1/0:00:01",
     "<+0545>-5:45",
     "<-00>0",
