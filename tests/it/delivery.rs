@@ -81,6 +81,26 @@ fn a_full_disk_is_reported() {
     connect_to(full, &["--strict"]).expect_code(1);
 }
 
+/// Runs `script` (a shell script run as root) in a private mount namespace made by unshare(1),
+/// so the host's mounts are not touched, with the connect hook's command line as the harness
+/// would run it (through `$VPN_LOG_RUNNER` when that is set; `--utc --file LOG` added) as its
+/// arguments, `"$@"`.
+fn in_mount_namespace(script: &str, log: &Path) -> Run {
+    let hook = crate::util::hook_command(crate::util::CONNECT);
+    let mut unshare =
+        std::process::Command::new(crate::util::require_program("unshare", "util-linux"));
+    unshare
+        .args(["-m", "--propagation", "private", "sh", "-c", script, "sh"])
+        .arg(hook.get_program())
+        .args(hook.get_args())
+        .args(["--utc", "--file"])
+        .arg(log)
+        .env_clear()
+        .envs(ALICE.iter().copied())
+        .stdin(Stdio::null());
+    crate::util::run(&mut unshare)
+}
+
 #[test]
 fn a_read_only_filesystem_is_reported() {
     if !require_root("mounting a read-only tmpfs in a private mount namespace") {
@@ -90,25 +110,12 @@ fn a_read_only_filesystem_is_reported() {
     let mount = dir.join("ro");
     std::fs::create_dir(&mount).unwrap();
     let log = mount.join("remote.connect");
-    // The hook as the harness would run it (through $VPN_LOG_RUNNER when that is set).
-    let hook = crate::util::hook_command(crate::util::CONNECT);
-    // unshare(1) gives the hook a private mount namespace in which `ro` is a read-only tmpfs;
-    // the host's mounts are not touched.
+    // In the hook's private mount namespace `ro` is a read-only tmpfs.
     let script = format!(
         "mount -t tmpfs -o ro,size=64k vpnlog-ro '{}' && exec \"$@\"",
         mount.display()
     );
-    let mut unshare = std::process::Command::new("unshare");
-    unshare
-        .args(["-m", "--propagation", "private", "sh", "-c", &script, "sh"])
-        .arg(hook.get_program())
-        .args(hook.get_args())
-        .args(["--utc", "--file"])
-        .arg(&log)
-        .env_clear()
-        .envs(ALICE.iter().copied())
-        .stdin(Stdio::null());
-    let run = crate::util::run(&mut unshare);
+    let run = in_mount_namespace(&script, &log);
     run.expect_code(0);
     assert_undelivered(
         &run,
@@ -187,8 +194,7 @@ fn concurrent_appenders_never_tear_or_lose_records() {
 fn a_fifo_without_reader_does_not_block_the_server() {
     let dir = TempDir::new("fifo");
     let fifo = dir.join("log.fifo");
-    let made = crate::util::run(std::process::Command::new("mkfifo").arg(&fifo));
-    assert!(made.status.success(), "{}", made.report());
+    crate::util::mkfifo(&fifo);
     let started = std::time::Instant::now();
     let run = connect_to(&fifo, &[]);
     assert!(
@@ -209,8 +215,7 @@ fn a_fifo_with_a_reader_gets_the_record() {
     use std::os::unix::fs::OpenOptionsExt;
     let dir = TempDir::new("fifo-reader");
     let fifo = dir.join("log.fifo");
-    let made = crate::util::run(std::process::Command::new("mkfifo").arg(&fifo));
-    assert!(made.status.success(), "{}", made.report());
+    crate::util::mkfifo(&fifo);
     // A reader that does not wait for a writer.
     let mut reader = std::fs::OpenOptions::new()
         .read(true)
@@ -221,24 +226,6 @@ fn a_fifo_with_a_reader_gets_the_record() {
     let mut got = Vec::new();
     reader.read_to_end(&mut got).unwrap();
     assert_eq!(String::from_utf8_lossy(&got), ALICE_CONNECT);
-}
-
-/// Runs `script` (a shell script run as root) in a private mount namespace, with the connect
-/// hook's command line (`--utc --file LOG` added) as its arguments, `"$@"`.
-fn in_mount_namespace(script: &str, log: &Path) -> Run {
-    let hook = crate::util::hook_command(crate::util::CONNECT);
-    let mut unshare =
-        std::process::Command::new(crate::util::require_program("unshare", "util-linux"));
-    unshare
-        .args(["-m", "--propagation", "private", "sh", "-c", script, "sh"])
-        .arg(hook.get_program())
-        .args(hook.get_args())
-        .args(["--utc", "--file"])
-        .arg(log)
-        .env_clear()
-        .envs(ALICE.iter().copied())
-        .stdin(Stdio::null());
-    crate::util::run(&mut unshare)
 }
 
 /// A record cut short by a full disk used to leave a fragment without its newline, and the next

@@ -272,6 +272,12 @@ pub fn utc_date(unix: i64, format: &str) -> String {
     run.stdout().trim_end_matches('\n').to_string()
 }
 
+/// Makes a FIFO (named pipe) at `path` with mkfifo(1): std has no call for it.
+pub fn mkfifo(path: &Path) {
+    let run = run(Command::new(require_program("mkfifo", "coreutils")).arg(path));
+    assert!(run.status.success(), "{}", run.report());
+}
+
 /// Reads a file the test expects to exist.
 pub fn read(path: &Path) -> String {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));

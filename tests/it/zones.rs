@@ -6,7 +6,7 @@
 //! per instant would take hours. The hooks use exactly that code through
 //! `vpn_log::time::system_zone`, which the tests of the real programs here exercise.
 
-use crate::util::{gate, require_program, require_root, Hook, Prng, TempDir};
+use crate::util::{gate, mkfifo, require_program, require_root, Hook, Prng, TempDir};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -209,12 +209,6 @@ fn offsets_of_a_day_and_years_past_9999_are_refused() {
 /// at all, and a run takes a few milliseconds (a blocked `open` would last until
 /// `util::RUN_DEADLINE` kills it).
 const FIFO_BOUND: Duration = Duration::from_secs(1);
-
-/// Makes a FIFO with mkfifo(1) (std has no call for it).
-fn mkfifo(path: &Path) {
-    let run = crate::util::run(Command::new(require_program("mkfifo", "coreutils")).arg(path));
-    assert!(run.status.success(), "{}", run.report());
-}
 
 #[test]
 fn a_fifo_named_by_tz_or_found_in_tzdir_is_refused_at_once() {
