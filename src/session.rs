@@ -2,10 +2,11 @@
 //!
 //! This is where OpenVPN's variables are interpreted (see `openvpn(8)`, "Environmental
 //! Variables": OpenVPN 2.5 and 2.6 set `time_unix` and the client's addresses for both hooks,
-//! and the byte counts and `time_duration` only for client-disconnect). Nothing here does I/O: the caller passes the environment
-//! and the current time, and gets back the session plus a list of warnings about values that
-//! were present but unusable. Every such value is replaced by a documented fallback, so a
-//! record is always produced, and none of them can make it look wrong.
+//! and the byte counts and `time_duration` only for client-disconnect). Nothing here does I/O:
+//! the caller passes the environment and the current time, and gets back the session plus a
+//! list of warnings about values that were missing or unusable. Every such value is replaced by
+//! a documented fallback, so a record is always produced, and none of them can make it look
+//! wrong.
 
 use crate::env::HookEnv;
 use crate::numbers::{parse_u64, NumberError};
@@ -121,16 +122,14 @@ impl<'e> Session<'e> {
     }
 }
 
-/// What a session time beyond [`MAX_UNIX`] is told.
-const TOO_LATE: &str = "after 9999-12-30 00:00 UTC";
-
 /// `time_unix`: OpenVPN sets it for both hooks, so a missing one is reported like a bad one.
 fn read_start<'e>(env: &'e HookEnv, now: i64, warnings: &mut Vec<Warning<'e>>) -> i64 {
     let value = env.get("time_unix");
     let problem = match value.map(parse_u64) {
         None => "not set",
         Some(Ok(seconds)) if seconds <= MAX_UNIX as u64 => return seconds as i64,
-        Some(Ok(_)) => TOO_LATE,
+        // MAX_UNIX, the last time every zone shows with a four-digit year.
+        Some(Ok(_)) => "after 9999-12-30 00:00 UTC",
         Some(Err(error)) => error.as_str(),
     };
     warnings.push(Warning {
