@@ -24,13 +24,12 @@
 //! Missing directories are not created: a typo in `--file` should be reported, not turned into
 //! a surprise directory tree by a process running as `nobody`.
 
+use crate::flags::O_NONBLOCK;
 use std::fmt;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Seek, Write};
 use std::os::unix::fs::{FileExt, MetadataExt, OpenOptionsExt};
 use std::path::Path;
-
-use crate::flags::O_NONBLOCK;
 
 /// Permissions for a file the hook creates: owner read/write, group read (the records name
 /// users and addresses, so not world-readable), before the umask.
