@@ -220,6 +220,55 @@ mod with_syslog {
     }
 
     #[test]
+    fn a_record_too_long_for_one_message_is_sent_cut_and_kept_whole_on_stderr() {
+        let dir = TempDir::new("syslog-too-long");
+        let socket_path = dir.join("log");
+        let socket = UnixDatagram::bind(&socket_path).unwrap();
+        socket
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        // Two names at the cap, each character escaped, the longest instance name and tag: no
+        // name OpenVPN passes is this long, but a hook must not lose such a record either.
+        let name = "\"".repeat(200);
+        let instance = "i".repeat(64);
+        let args = ["--format", "json", "--instance", &instance];
+        let long = |hook: Hook| {
+            hook.env("common_name", &name)
+                .env("username", &name)
+                .env(
+                    "ifconfig_pool_remote_ip6",
+                    "fd00:1234:5678:9abc:def0:1234:5678:9abc",
+                )
+                .env("bytes_received", "18446744073709551615")
+                .args(args)
+        };
+        let whole = long(hook(util::DISCONNECT)).args(["--file", "-"]).run();
+        whole.expect_code(0).expect_stderr_empty();
+        let record = whole.stdout();
+        let run = long(hook(util::DISCONNECT))
+            .args(["--syslog", "--tag", &"t".repeat(32), "--syslog-socket"])
+            .arg(&socket_path)
+            .run();
+        run.expect_code(0);
+        let mut buffer = [0u8; 2048];
+        let len = socket.recv(&mut buffer).unwrap();
+        let message = String::from_utf8(buffer[..len].to_vec()).unwrap();
+        assert_eq!(len, 1023, "{message}");
+        assert!(message.ends_with("\\..."), "{message}");
+        let (_, cut) = message.split_once("]: ").unwrap();
+        assert!(
+            record.starts_with(cut.trim_end_matches("\\...")),
+            "{message}"
+        );
+        let expected = format!(
+            "{0}: syslog: record too long for one message, sent cut\n\
+             {0}: undelivered record: {record}",
+            util::DISCONNECT
+        );
+        assert_eq!(run.stderr(), expected, "{}", run.report());
+    }
+
+    #[test]
     fn with_file_and_syslog_the_record_goes_to_both() {
         let dir = TempDir::new("syslog-both");
         let socket_path = dir.join("log");
@@ -251,6 +300,31 @@ mod with_syslog {
         assert!(stderr.contains(&reason), "no {reason:?}\n{}", run.report());
         let kept = format!("{}: undelivered record: {expected}\n", util::CONNECT);
         assert!(stderr.ends_with(&kept), "no {kept:?}\n{}", run.report());
+    }
+
+    #[test]
+    fn a_newline_in_the_socket_path_forges_no_line_in_the_servers_log() {
+        let dir = TempDir::new("syslog-forged");
+        let socket = dir.join("log\nvpn-connect-log: forged");
+        let run = hook(util::CONNECT)
+            .args(["--syslog", "--syslog-socket"])
+            .arg(&socket)
+            .run();
+        run.expect_code(0);
+        let shown = format!("{}/log\\x0Avpn-connect-log: forged", dir.path().display());
+        let expected = [
+            format!(
+                "{}: syslog: {shown}: cannot connect: No such file or directory (os error 2)\n",
+                util::CONNECT
+            ),
+            format!(
+                "{}: undelivered record: {}\n",
+                util::CONNECT,
+                record(util::CONNECT)
+            ),
+        ];
+        assert_eq!(run.stderr(), expected.concat(), "{}", run.report());
+        assert_eq!(run.stderr().lines().count(), 2, "{}", run.report());
     }
 
     #[test]
