@@ -1,7 +1,7 @@
 //! The hook environment turned into one VPN session: who, from where, when, how much.
 //!
 //! This is where OpenVPN's variables are interpreted (see `openvpn(8)`, "Environmental
-//! Variables", and OPENVPN-FACTS.md). Nothing here does I/O: the caller passes the environment
+//! Variables", and the manual pages' ENVIRONMENT). Nothing here does I/O: the caller passes the environment
 //! and the current time, and gets back the session plus a list of warnings about values that
 //! were present but unusable. Every such value is replaced by a documented fallback, so a
 //! record is always produced, and none of them can make it look wrong.
