@@ -15,7 +15,7 @@
 //! the caller can still honour ([`Invalid`]); the caller keeps the record on stderr.
 //!
 //! The syslog options are parsed in every build. A build without the `syslog` feature rejects
-//! them in one place (the first arm of [`Parser::option`]), saying that it cannot log to syslog
+//! them in one place (the first arm of `Parser::option`), saying that it cannot log to syslog
 //! rather than "unknown option"; only the sending (`sink::syslog`) is left out of such a build.
 
 use crate::chain::Chain;
@@ -94,6 +94,12 @@ pub const INSTANCE_CAP: usize = 64;
 /// must fit the 32 characters RFC 3164 allows a tag. The same limit holds for both programs,
 /// so that one name works for both.
 pub const INSTANCE_TAG_CAP: usize = MAX_TAG - "vpn-disconnect-log/".len();
+
+/// Whether this build can send to syslog (feature `syslog`). Without it the syslog options are
+/// refused in one place, the first arm of `Parser::option`; `Parser::finish` tests it too, only
+/// so that the compiler leaves out the code that would use syslog settings such a build never
+/// has (about 650 bytes).
+const SYSLOG_BUILT_IN: bool = cfg!(feature = "syslog");
 
 /// The options, by every name each can be given: [`parse`] knows an option only through this
 /// table, and a test checks that both help texts show every name in it.
@@ -214,6 +220,20 @@ pub struct Invalid {
     pub chain: Option<Chain>,
 }
 
+impl Invalid {
+    /// The error, and the options to go on with: what was recovered, everything else at its
+    /// default.
+    pub fn into_parts(self) -> (UsageError, Options) {
+        let options = Options {
+            strict: self.strict,
+            quiet: self.quiet,
+            chain: self.chain,
+            ..Options::default()
+        };
+        (self.error, options)
+    }
+}
+
 /// The default log file of each program: the paths of the scripts it replaces.
 pub fn default_file(event: Event) -> &'static str {
     match event {
@@ -325,9 +345,7 @@ impl<'a> Parser<'a> {
         let settings = &mut self.settings;
         match option {
             // The one place that knows whether this build can send to syslog.
-            Opt::Syslog | Opt::Facility | Opt::Tag | Opt::SyslogSocket
-                if !cfg!(feature = "syslog") =>
-            {
+            Opt::Syslog | Opt::Facility | Opt::Tag | Opt::SyslogSocket if !SYSLOG_BUILT_IN => {
                 Err(error(UsageErrorKind::NoSyslogSupport))
             }
             Opt::Help => Ok(Some(Command::Help)),
@@ -401,7 +419,9 @@ impl<'a> Parser<'a> {
     /// The options of a line that parsed, with the checks that need the whole line.
     fn finish(&mut self) -> Result<Options, UsageError> {
         let mut settings = std::mem::take(&mut self.settings);
-        if let (true, None, Some(instance)) = (self.syslog, &settings.tag, &self.options.instance) {
+        // Always false without the feature (see `SYSLOG_BUILT_IN`).
+        let syslog = self.syslog && SYSLOG_BUILT_IN;
+        if let (true, None, Some(instance)) = (syslog, &settings.tag, &self.options.instance) {
             if instance.len() > INSTANCE_TAG_CAP {
                 return Err(UsageError::new(
                     UsageErrorKind::InstanceTooLongForTag,
@@ -411,7 +431,7 @@ impl<'a> Parser<'a> {
             let tag = [self.event.program().as_bytes(), b"/", instance.as_bytes()].concat();
             settings.tag = Some(tag);
         }
-        if self.syslog {
+        if syslog {
             self.options.syslog = Some(settings);
         } else if let Some(setting) = self.first_setting {
             return Err(UsageError::new(UsageErrorKind::NeedsSyslog, setting));

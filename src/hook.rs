@@ -13,7 +13,7 @@ use crate::env::HookEnv;
 use crate::json::{self, write_json};
 use crate::record::write_classic;
 use crate::session::{Event, Session};
-use crate::sink::{self, file, wire};
+use crate::sink::{self, file, SyslogFailure, SyslogMessage};
 use crate::time::{system_zone, Zone};
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
@@ -91,18 +91,8 @@ pub fn run(event: Event, args: &[OsString], env: &HookEnv, now: i64) -> u8 {
         Ok(Command::Version) => return print_stdout(&cli::version(event)),
         Ok(Command::Run(options)) => (options, None),
         // The record then goes to stderr only; `--strict`, `--quiet` and COMMAND still count.
-        Err(cli::Invalid {
-            error,
-            strict,
-            quiet,
-            chain,
-        }) => {
-            let options = Options {
-                strict,
-                quiet,
-                chain,
-                ..Options::default()
-            };
+        Err(invalid) => {
+            let (error, options) = invalid.into_parts();
             (options, Some(error))
         }
     };
@@ -271,28 +261,25 @@ impl Delivery<'_> {
     /// for one message (see `wire::MAX_MESSAGE`) is sent cut, marked as cut, and counts as not
     /// delivered: the caller keeps it whole on stderr.
     fn to_syslog(&self, settings: &SyslogOptions, record: &[u8]) -> bool {
-        let tag = match &settings.tag {
-            Some(tag) => tag,
-            None => self.event.program().as_bytes(),
-        };
-        let mut message = Vec::with_capacity(record.len().saturating_add(80));
-        let whole = wire::write_message(
-            &mut message,
-            settings.facility,
-            &self.zone.local_time(self.now),
-            tag,
-            std::process::id(),
+        let message = SyslogMessage {
+            facility: settings.facility,
+            time: &self.zone.local_time(self.now),
+            tag: match &settings.tag {
+                Some(tag) => tag,
+                None => self.event.program().as_bytes(),
+            },
+            pid: std::process::id(),
             record,
-        );
+        };
         let socket = settings.socket.as_deref().map(Path::new);
         match sink::send_to_syslog(socket, &message) {
-            Ok(()) if !whole => {
+            Ok(()) => true,
+            Err(SyslogFailure::SentCut) => {
                 self.diag
                     .say(&[b"syslog: record too long for one message, sent cut"]);
                 false
             }
-            Ok(()) => true,
-            Err(error) => {
+            Err(SyslogFailure::NotSent(error)) => {
                 self.diag.say(&[b"syslog: ", error.as_bytes()]);
                 false
             }
