@@ -1,11 +1,19 @@
 //! Diagnostics on standard error, which OpenVPN copies into its own log.
 //!
 //! Every message is one line, `<program>: <text>`, written with one `write(2)` and with errors
-//! ignored: the standard printing macros panic when stderr is a closed pipe, and a panic would abort the hook
-//! and, on connect, reject the user. SIGPIPE is ignored by the Rust runtime, so a broken pipe
-//! only makes the write fail.
+//! ignored: the standard printing macros panic when stderr is a closed pipe, and a panic would
+//! abort the hook and, on connect, reject the user. SIGPIPE is ignored by the Rust runtime, so a
+//! broken pipe only makes the write fail.
+//!
+//! A message quotes what came from outside: arguments, paths, socket paths, error texts that
+//! name them. So that none of it can end the line early and forge a second one in the server's
+//! log, [`Diagnostics::say`] escapes every byte it is given that could break a line
+//! (`escape::write_line_safe`); a value shown between quotes is also escaped the way records
+//! escape names, by whoever quotes it ([`Diagnostics::bad_value`], `cli::UsageError`), and
+//! passes the line escaping unchanged. No caller can forget: there is no other way to stderr
+//! but the undelivered record, which is a finished record and one line by construction.
 
-use crate::escape::write_escaped;
+use crate::escape::{write_escaped, write_line_safe};
 use std::io::Write;
 
 /// How many bytes of a bad variable's value a warning shows.
@@ -25,17 +33,22 @@ impl Diagnostics {
 
     /// A diagnostic line made of `parts`; nothing with `--quiet`.
     pub fn say(&self, parts: &[&[u8]]) {
-        if self.quiet {
-            return;
+        if !self.quiet {
+            write_stderr(&self.line(parts));
         }
+    }
+
+    /// `<program>: ` and `parts`, each with whatever could break the line escaped, and the
+    /// newline.
+    fn line(&self, parts: &[&[u8]]) -> Vec<u8> {
         let mut line = Vec::with_capacity(128);
         line.extend_from_slice(self.program.as_bytes());
         line.extend_from_slice(b": ");
         for part in parts {
-            line.extend_from_slice(part);
+            write_line_safe(&mut line, part);
         }
         line.push(b'\n');
-        write_stderr(&line);
+        line
     }
 
     /// A warning about a variable's value, shown escaped and shortened: it may be hostile.
@@ -72,4 +85,38 @@ impl Diagnostics {
 /// left to report them.
 fn write_stderr(line: &[u8]) {
     let _ = std::io::stderr().write_all(line);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_part_can_break_the_line() {
+        let diag = Diagnostics::new("vpn-connect-log", false);
+        let cases: &[(&[&[u8]], &str)] = &[
+            (
+                &[b"/tmp/nodir\nforged/x", b": ", b"No such file or directory"],
+                "vpn-connect-log: /tmp/nodir\\x0Aforged/x: No such file or directory\n",
+            ),
+            (
+                &[b"x\r\x85\xc2\x85\xe2\x80\xa8'\\"],
+                "vpn-connect-log: x\\x0D\\x85\\xC2\\x85\\xE2\\x80\\xA8'\\\n",
+            ),
+        ];
+        for &(parts, expected) in cases {
+            assert_eq!(String::from_utf8(diag.line(parts)).unwrap(), expected);
+        }
+    }
+
+    #[test]
+    fn bad_values_are_quoted_and_escaped_as_in_records() {
+        let diag = Diagnostics::new("p", false);
+        let mut shown = Vec::new();
+        let value = b"o'neil\\\n";
+        write_escaped(&mut shown, value, VALUE_CAP);
+        assert_eq!(shown, br"o\'neil\\\x0A");
+        // Escaped text passes the line escaping unchanged.
+        assert_eq!(diag.line(&[&shown]), [b"p: ", &shown[..], b"\n"].concat());
+    }
 }

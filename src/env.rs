@@ -1,9 +1,10 @@
 //! The environment OpenVPN hands a hook, as raw bytes.
 //!
 //! OpenVPN passes everything it knows about a client in environment variables (see
-//! OPENVPN-FACTS.md and `openvpn(8)`, "Environmental Variables"). Values are bytes, not
-//! necessarily UTF-8: a certificate's common name can hold anything OpenVPN did not remap. They
-//! are kept as bytes here and judged by the code that uses them.
+//! `openvpn(8)`, "Environmental Variables", and the manual pages' ENVIRONMENT), and nothing
+//! else: no `PATH`, no `TZ`, and a variable whose value would be empty is deleted. Values are
+//! bytes, not necessarily UTF-8: a certificate's common name can hold anything OpenVPN did not
+//! remap. They are kept as bytes here and judged by the code that uses them.
 //!
 //! A plain `Vec` is searched linearly: a hook sees a few dozen variables and looks up about ten,
 //! and `HashMap` would seed its hasher from the OS random source (`getrandom(2)`), which the
@@ -44,11 +45,6 @@ impl HookEnv {
             .iter()
             .find(|(k, _)| k.as_bytes() == name.as_bytes())
             .map(|(_, v)| v.as_bytes())
-    }
-
-    /// Every variable, in order: what a chained command is given (see `chain`).
-    pub fn vars(&self) -> &[(OsString, OsString)] {
-        &self.vars
     }
 
     /// The value of `name` if set and not empty. OpenVPN deletes variables whose value would

@@ -7,17 +7,16 @@
 //! client-connect command rejected: that client never connected, so there is nothing to record.
 
 use crate::chain::{self, Chain};
-use crate::cli::{self, Command, Format, Options};
+use crate::cli::{self, Command, Format, Options, SyslogOptions};
 use crate::diag::Diagnostics;
 use crate::env::HookEnv;
 use crate::json::{self, write_json};
 use crate::record::write_classic;
 use crate::session::{Event, Session};
-use crate::sink::file;
+use crate::sink::{self, file, SyslogFailure, SyslogMessage};
 use crate::time::{system_zone, Zone};
-#[cfg(feature = "syslog")]
-use crate::{cli::SyslogOptions, sink::syslog, time::LocalTime};
 use std::ffi::OsString;
+use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -87,29 +86,24 @@ fn exit_status(event: Event, outcome: Outcome, chained: Chained, strict: bool) -
 /// Runs one hook event with explicit inputs; returns the exit status.
 pub fn run(event: Event, args: &[OsString], env: &HookEnv, now: i64) -> u8 {
     let program = event.program();
-    let (options, usage_failed) = match cli::parse(event, args) {
-        Ok(Command::Help) => return print_stdout(&cli::help(event)),
+    let (options, usage_error) = match cli::parse(event, args) {
+        Ok(Command::Help) => return print_stdout(cli::help(event).as_bytes()),
         Ok(Command::Version) => return print_stdout(&cli::version(event)),
-        Ok(Command::Run(options)) => (options, false),
-        Err(error) => {
-            // Honour the flags we can still recognise, and log to stderr only.
-            let options = Options {
-                strict: cli::mentions(args, &["--strict"]),
-                quiet: cli::mentions(args, &["-q", "--quiet"]),
-                // A chained command still runs: it may be what rejects the client.
-                chain: cli::chain_of(args),
-                ..Options::default()
-            };
-            let diag = Diagnostics::new(program, options.quiet);
-            diag.say(&[
-                b"usage error: ",
-                error.to_string().as_bytes(),
-                b" (see --help)",
-            ]);
-            (options, true)
+        Ok(Command::Run(options)) => (options, None),
+        // The record then goes to stderr only; `--strict`, `--quiet` and COMMAND still count.
+        Err(invalid) => {
+            let (error, options) = invalid.into_parts();
+            (options, Some(error))
         }
     };
     let diag = Diagnostics::new(program, options.quiet);
+    if let Some(error) = &usage_error {
+        diag.say(&[
+            b"usage error: ",
+            error.to_string().as_bytes(),
+            b" (see --help)",
+        ]);
+    }
 
     let zone = if options.utc {
         Zone::utc()
@@ -141,7 +135,6 @@ pub fn run(event: Event, args: &[OsString], env: &HookEnv, now: i64) -> u8 {
     match options.format {
         Format::Classic => write_classic(&mut record, &session, &zone),
         Format::Json => {
-            use std::os::unix::ffi::OsStrExt;
             let context = json::Context {
                 now,
                 instance: options.instance.as_deref().map(|name| name.as_bytes()),
@@ -150,11 +143,18 @@ pub fn run(event: Event, args: &[OsString], env: &HookEnv, now: i64) -> u8 {
             write_json(&mut record, &session, &zone, &context);
         }
     }
-    let outcome = if usage_failed {
+    let outcome = if usage_error.is_some() {
         diag.undelivered(&record);
         Outcome::Failed
     } else {
-        deliver(event, &options, &record, &diag, &zone, now)
+        let delivery = Delivery {
+            event,
+            options: &options,
+            diag: &diag,
+            zone: &zone,
+            now,
+        };
+        delivery.send(&record)
     };
 
     // Disconnect: the record is out first, so a command that hangs or crashes cannot cost it.
@@ -166,7 +166,6 @@ pub fn run(event: Event, args: &[OsString], env: &HookEnv, now: i64) -> u8 {
 
 /// Runs the chained command and says on stderr when it failed.
 fn run_chain(event: Event, chain: &Chain, diag: &Diagnostics) -> Chained {
-    use std::os::unix::ffi::OsStrExt;
     let (chained, problem) = match chain.run() {
         Ok(0) => return Chained::Ended(0),
         Ok(status) => {
@@ -203,105 +202,87 @@ fn read_deferred(env: &HookEnv, diag: &Diagnostics) -> bool {
     }
 }
 
-/// Sends `record` where the options say: the file (the default one unless `--file` is given)
-/// unless only `--syslog` is given, and syslog with `--syslog`. If it did not reach them all,
-/// says why and keeps it on stderr, once.
-#[cfg_attr(not(feature = "syslog"), allow(unused_variables))]
-fn deliver(
+/// Where a finished record goes, and what to say if it does not get there.
+struct Delivery<'a> {
     event: Event,
-    options: &Options,
-    record: &[u8],
-    diag: &Diagnostics,
-    zone: &Zone,
+    options: &'a Options,
+    diag: &'a Diagnostics,
+    /// The zone and the clock: the syslog timestamp.
+    zone: &'a Zone,
     now: i64,
-) -> Outcome {
-    #[cfg(feature = "syslog")]
-    let syslog = options.syslog.as_ref();
-    #[cfg(not(feature = "syslog"))]
-    let syslog: Option<()> = None;
-
-    let mut delivered = true;
-    if options.file.is_some() || syslog.is_none() {
-        delivered &= deliver_file(event, options, record, diag);
-    }
-    #[cfg(feature = "syslog")]
-    if let Some(settings) = syslog {
-        delivered &= deliver_syslog(event, settings, record, diag, &zone.local_time(now));
-    }
-    if delivered {
-        Outcome::Done
-    } else {
-        diag.undelivered(record);
-        Outcome::Failed
-    }
 }
 
-/// Appends `record` to the file (or stdout); says why not on failure.
-fn deliver_file(event: Event, options: &Options, record: &[u8], diag: &Diagnostics) -> bool {
-    let path: &Path = match &options.file {
-        Some(path) => Path::new(path),
-        None => Path::new(cli::default_file(event)),
-    };
-    let result = if path.as_os_str() == "-" {
-        file::write_stdout(record)
-    } else {
-        file::append(path, record)
-    };
-    match result {
-        Ok(()) => true,
-        Err(error) => {
-            use std::os::unix::ffi::OsStrExt;
-            diag.say(&[
-                path.as_os_str().as_bytes(),
-                b": ",
-                error.to_string().as_bytes(),
-            ]);
-            false
+impl Delivery<'_> {
+    /// Sends `record` where the options say: the file (the default one unless `--file` is
+    /// given) unless only `--syslog` is given, and syslog with `--syslog`. If it did not reach
+    /// them all, says why and keeps it on stderr, once.
+    fn send(&self, record: &[u8]) -> Outcome {
+        let syslog = self.options.syslog.as_ref();
+        let mut delivered = true;
+        if self.options.file.is_some() || syslog.is_none() {
+            delivered &= self.to_file(record);
+        }
+        if let Some(settings) = syslog {
+            delivered &= self.to_syslog(settings, record);
+        }
+        if delivered {
+            Outcome::Done
+        } else {
+            self.diag.undelivered(record);
+            Outcome::Failed
         }
     }
-}
 
-/// Sends `record` to the local syslog daemon as made at `time`; says why not on failure.
-#[cfg(feature = "syslog")]
-fn deliver_syslog(
-    event: Event,
-    settings: &SyslogOptions,
-    record: &[u8],
-    diag: &Diagnostics,
-    time: &LocalTime,
-) -> bool {
-    let tag = settings
-        .tag
-        .as_deref()
-        .unwrap_or(event.program().as_bytes());
-    let mut message = Vec::with_capacity(record.len().saturating_add(80));
-    let whole = syslog::wire::write_message(
-        &mut message,
-        settings.facility,
-        time,
-        tag,
-        std::process::id(),
-        record,
-    );
-    let path = match &settings.socket {
-        Some(path) => Some(Path::new(path)),
-        None => syslog::find_socket(syslog::SOCKET_PATHS, &syslog::is_socket),
-    };
-    let result = match path {
-        Some(path) => syslog::send(path, &message, syslog::SEND_BUDGET),
-        None => Err(syslog::SyslogError::no_socket()),
-    };
-    match result {
-        // Cannot happen with today's records (well under 1024 bytes), but if it did, the
-        // whole record must survive somewhere: the caller puts it on stderr.
-        Ok(()) if !whole => {
-            diag.say(&[b"syslog: record too long for one message, sent cut"]);
-            false
+    /// Appends `record` to the file (or stdout); says why not on failure.
+    fn to_file(&self, record: &[u8]) -> bool {
+        let path: &Path = match &self.options.file {
+            Some(path) => Path::new(path),
+            None => Path::new(cli::default_file(self.event)),
+        };
+        let result = if path.as_os_str() == "-" {
+            file::write_stdout(record)
+        } else {
+            file::append(path, record)
+        };
+        match result {
+            Ok(()) => true,
+            Err(error) => {
+                self.diag.say(&[
+                    path.as_os_str().as_bytes(),
+                    b": ",
+                    error.to_string().as_bytes(),
+                ]);
+                false
+            }
         }
-        Ok(()) => true,
-        Err(error) => {
-            diag.say(&[b"syslog: ", error.to_string().as_bytes()]);
-            false
+    }
+
+    /// Sends `record` to the local syslog daemon; says why not on failure. A record too long
+    /// for one message (see `wire::MAX_MESSAGE`) is sent cut, marked as cut, and counts as not
+    /// delivered: the caller keeps it whole on stderr.
+    fn to_syslog(&self, settings: &SyslogOptions, record: &[u8]) -> bool {
+        let message = SyslogMessage {
+            facility: settings.facility,
+            time: &self.zone.local_time(self.now),
+            tag: match &settings.tag {
+                Some(tag) => tag,
+                None => self.event.program().as_bytes(),
+            },
+            pid: std::process::id(),
+            record,
+        };
+        let socket = settings.socket.as_deref().map(Path::new);
+        match sink::send_to_syslog(socket, &message) {
+            Ok(()) => true,
+            Err(SyslogFailure::SentCut) => {
+                self.diag
+                    .say(&[b"syslog: record too long for one message, sent cut"]);
+                false
+            }
+            Err(SyslogFailure::NotSent(error)) => {
+                self.diag.say(&[b"syslog: ", error.as_bytes()]);
+                false
+            }
         }
     }
 }

@@ -13,7 +13,8 @@
 //! Strings follow RFC 8259, section 7: `"` and `\` are escaped, control characters become
 //! `\u00XX`. So do DEL, the C1 controls U+0080..U+009F and U+2028/U+2029 — valid JSON either
 //! way, but U+2028/U+2029 end a line in JavaScript source and the others confuse terminals, the
-//! same characters the classic record escapes. Bytes that are not UTF-8 become U+FFFD, one for
+//! same characters the classic record escapes (`escape::always_escaped`, with the decoder and
+//! the cap shared through `escape::write_capped`). Bytes that are not UTF-8 become U+FFFD, one for
 //! each maximal invalid sequence, as `String::from_utf8_lossy` does (Unicode 15, section 3.9,
 //! "U+FFFD Substitution of Maximal Subparts"). The output is therefore always valid UTF-8.
 //!
@@ -23,7 +24,7 @@
 //! spare), but no name OpenVPN passes is that long unless it is mostly characters that need
 //! escaping.
 
-use crate::escape::NAME_CAP;
+use crate::escape::{always_escaped, write_capped, Piece, NAME_CAP};
 use crate::numbers::{write_i64, write_u64};
 use crate::session::{Event, Session};
 use crate::time::{Zone, MAX_UNIX};
@@ -190,37 +191,21 @@ fn write_time(out: &mut Vec<u8>, zone: &Zone, unix: i64) {
 /// with at most `cap` bytes between the quotes, [`CUT_MARKER`] excluded.
 pub fn write_string(out: &mut Vec<u8>, raw: &[u8], cap: usize) {
     out.push(b'"');
-    let start = out.len();
-    for chunk in raw.utf8_chunks() {
-        let replacement = (!chunk.invalid().is_empty()).then_some('\u{FFFD}');
-        for c in chunk.valid().chars().chain(replacement) {
-            let before = out.len();
-            write_char(out, c);
-            if out.len() - start > cap {
-                // This character would cross the cap: drop it and mark the cut.
-                out.truncate(before);
-                out.extend_from_slice(CUT_MARKER.as_bytes());
-                out.push(b'"');
-                return;
-            }
-        }
-    }
+    write_capped(
+        out,
+        raw,
+        cap,
+        CUT_MARKER.as_bytes(),
+        |out, piece| match piece {
+            Piece::Char('"') => out.extend_from_slice(b"\\\""),
+            Piece::Char('\\') => out.extend_from_slice(b"\\\\"),
+            Piece::Char(c) if always_escaped(c) => write_unicode_escape(out, u32::from(c)),
+            Piece::Char(c) => out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
+            Piece::Invalid { first: true, .. } => out.extend_from_slice("\u{FFFD}".as_bytes()),
+            Piece::Invalid { first: false, .. } => {}
+        },
+    );
     out.push(b'"');
-}
-
-/// Appends one character, escaped if it must or should be.
-fn write_char(out: &mut Vec<u8>, c: char) {
-    match c {
-        '"' => out.extend_from_slice(b"\\\""),
-        '\\' => out.extend_from_slice(b"\\\\"),
-        '\u{0}'..='\u{1F}' | '\u{7F}'..='\u{9F}' | '\u{2028}' | '\u{2029}' => {
-            write_unicode_escape(out, u32::from(c));
-        }
-        _ => {
-            let mut utf8 = [0u8; 4];
-            out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
-        }
-    }
 }
 
 /// Appends `\uXXXX` with lowercase hex digits (as JavaScript's `JSON.stringify` writes them),
@@ -399,17 +384,50 @@ mod tests {
         ];
         for &(raw, expected) in cases {
             assert_eq!(string(raw, STRING_CAP), expected, "input {raw:?}");
-            // The same replacement as std's, byte for byte.
-            if !raw
-                .iter()
-                .any(|&b| b < 0x20 || b == b'"' || b == b'\\' || b >= 0x7f)
-            {
+            assert_eq!(string(raw, STRING_CAP), reference(raw, STRING_CAP));
+        }
+    }
+
+    /// The JSON string as std's lossy conversion and a plain escaper of characters make it:
+    /// the reference [`write_string`] must match byte for byte.
+    fn reference(raw: &[u8], cap: usize) -> String {
+        let mut out = String::from("\"");
+        let mut len = 0;
+        for c in String::from_utf8_lossy(raw).chars() {
+            let piece = match c {
+                '"' | '\\' => format!("\\{c}"),
+                '\0'..='\u{1F}' | '\u{7F}'..='\u{9F}' | '\u{2028}' | '\u{2029}' => {
+                    format!("\\u{:04x}", u32::from(c))
+                }
+                _ => c.to_string(),
+            };
+            if len + piece.len() > cap {
+                out.push_str(CUT_MARKER);
+                break;
+            }
+            len += piece.len();
+            out.push_str(&piece);
+        }
+        out.push('"');
+        out
+    }
+
+    #[test]
+    fn matches_std_lossy_conversion_for_every_input() {
+        use crate::escape::tests::{inputs, SEED};
+        let mut invalid = 0;
+        for raw in &inputs(SEED) {
+            invalid += usize::from(std::str::from_utf8(raw).is_err());
+            for cap in [STRING_CAP, 7] {
                 assert_eq!(
-                    string(raw, STRING_CAP),
-                    format!("\"{}\"", String::from_utf8_lossy(raw))
+                    string(raw, cap),
+                    reference(raw, cap),
+                    "input {raw:?} cap {cap} (seed {SEED:#x})"
                 );
             }
         }
+        // The comparison must see broken UTF-8, the case where the two decoders could differ.
+        assert!(invalid > 10_000, "only {invalid} invalid inputs");
     }
 
     #[test]
@@ -438,15 +456,8 @@ mod tests {
 
     #[test]
     fn strings_never_hold_a_raw_control_or_line_break() {
-        // Every one- and two-byte input, and 100 kB of a hostile mixture.
-        let mut inputs: Vec<Vec<u8>> = Vec::new();
-        for a in 0..=255u8 {
-            for b in 0..=255u8 {
-                inputs.push(vec![a, b]);
-            }
-        }
-        inputs.push(b"\n\r\"\\\xc2\x85\xe2\x80\xa8\xff".repeat(100_000 / 10));
-        for raw in &inputs {
+        use crate::escape::tests::{inputs, SEED};
+        for raw in &inputs(SEED) {
             let out = string(raw, STRING_CAP);
             assert!(out.len() <= STRING_CAP + 2 + CUT_MARKER.len(), "{raw:?}");
             assert!(

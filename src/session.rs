@@ -1,12 +1,12 @@
 //! The hook environment turned into one VPN session: who, from where, when, how much.
 //!
 //! This is where OpenVPN's variables are interpreted (see `openvpn(8)`, "Environmental
-//! Variables": OpenVPN 2.5 and 2.6 set `time_unix` and the client's addresses for both hooks,
-//! and the byte counts and `time_duration` only for client-disconnect). Nothing here does I/O:
-//! the caller passes the environment and the current time, and gets back the session plus a
-//! list of warnings about values that were missing or unusable. Every such value is replaced by
-//! a documented fallback, so a record is always produced, and none of them can make it look
-//! wrong.
+//! Variables", and the manual pages' ENVIRONMENT: OpenVPN 2.5 and 2.6 set `time_unix` and the
+//! client's addresses for both hooks, and the byte counts and `time_duration` only for
+//! client-disconnect). Nothing here does I/O: the caller passes the environment and the current
+//! time, and gets back the session plus a list of warnings about values that were missing or
+//! unusable. Every such value is replaced by a documented fallback, so a record is always
+//! produced, and none of them can make it look wrong.
 
 use crate::env::HookEnv;
 use crate::numbers::{parse_u64, NumberError};

@@ -11,7 +11,7 @@
 //! A stream `connect` cannot be made non-blocking with std alone, so it runs in a helper thread
 //! that is abandoned when the time is up.
 
-pub mod wire;
+pub use super::wire::{self, SOCKET_PATHS};
 
 use std::fmt;
 use std::io::{self, Write};
@@ -21,10 +21,6 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
-
-/// Where the local daemon listens, searched in this order when no `--syslog-socket` is given:
-/// Linux and OpenBSD use `/dev/log`, FreeBSD `/var/run/log`, macOS `/var/run/syslog`.
-pub const SOCKET_PATHS: &[&str] = &["/dev/log", "/var/run/log", "/var/run/syslog"];
 
 /// The longest a message may take to leave, connecting included.
 pub const SEND_BUDGET: Duration = Duration::from_secs(1);

@@ -61,6 +61,24 @@ fn a_missing_directory_is_reported_not_created() {
 }
 
 #[test]
+fn a_newline_in_the_path_forges_no_line_in_the_servers_log() {
+    let dir = TempDir::new("forged-path");
+    let log = dir.join("nodir\nvpn-connect-log: forged/x");
+    let run = connect_to(&log, &[]);
+    run.expect_code(0);
+    let shown = format!(
+        "{}/nodir\\x0Avpn-connect-log: forged/x",
+        dir.path().display()
+    );
+    let expected = [
+        format!("vpn-connect-log: {shown}: cannot open for appending: No such file or directory (os error 2)\n"),
+        format!("vpn-connect-log: undelivered record: {ALICE_CONNECT}"),
+    ];
+    assert_eq!(run.stderr(), expected.concat(), "{}", run.report());
+    assert_eq!(run.stderr().lines().count(), 2, "{}", run.report());
+}
+
+#[test]
 fn a_directory_as_path_is_reported() {
     let dir = TempDir::new("isdir");
     let run = connect_to(dir.path(), &[]);

@@ -114,15 +114,9 @@ fn the_file_example_appends_both_records() {
 #[cfg(feature = "syslog")]
 #[test]
 fn the_syslog_example_sends_both_records() {
-    use std::os::unix::net::UnixDatagram;
-    use std::time::Duration;
-
     let dir = TempDir::new("example-syslog");
     let socket_path = dir.join("log");
-    let socket = UnixDatagram::bind(&socket_path).unwrap();
-    socket
-        .set_read_timeout(Some(Duration::from_secs(5)))
-        .unwrap();
+    let receiver = util::SyslogReceiver::bind(&socket_path);
     for command in commands("openvpn-server-syslog.conf") {
         // The example uses the system's socket; the test listens on its own.
         let mut args: Vec<OsString> = command.args.iter().map(OsString::from).collect();
@@ -130,11 +124,7 @@ fn the_syslog_example_sends_both_records() {
         args.push(socket_path.clone().into_os_string());
         let run = run(&command, args, &dir);
         run.expect_code(0).expect_stderr_empty();
-        let mut buffer = [0u8; 2048];
-        let len = socket
-            .recv(&mut buffer)
-            .unwrap_or_else(|e| panic!("nothing received: {e}\n{}", run.report()));
-        let message = String::from_utf8_lossy(&buffer[..len]).into_owned();
+        let message = String::from_utf8_lossy(&receiver.message(&run)).into_owned();
         // local5 (21) * 8 + info (6) = 174; the tag the example gives, then the record.
         let expected = record(command.program);
         assert!(

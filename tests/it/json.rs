@@ -4,26 +4,9 @@
 use crate::json_parse::{parse, Value};
 use crate::util::{read, Hook, Prng, TempDir, CONNECT, DISCONNECT};
 
-/// The keys of every JSON record, in order (man pages, "JSON FORMAT").
-const KEYS: [&str; 17] = [
-    "event",
-    "time",
-    "instance",
-    "common_name",
-    "username",
-    "real_ip",
-    "real_port",
-    "virtual_ip",
-    "virtual_ipv6",
-    "start",
-    "start_unix",
-    "end",
-    "end_unix",
-    "duration",
-    "bytes_received",
-    "bytes_sent",
-    "deferred",
-];
+// The keys of every JSON record, in order: the code's list, which the manual pages must show
+// (see `the_manual_pages_list_every_key_in_order`).
+use vpn_log::json::KEYS;
 
 const ALICE: &[(&str, &str)] = &[
     ("common_name", "alice"),
@@ -318,13 +301,9 @@ fn bad_format_and_instance_values_are_usage_errors() {
 #[cfg(feature = "syslog")]
 #[test]
 fn json_records_go_to_syslog_whole_with_the_instance_in_the_tag() {
-    use std::os::unix::net::UnixDatagram;
     let dir = TempDir::new("json-syslog");
     let socket_path = dir.join("log");
-    let socket = UnixDatagram::bind(&socket_path).unwrap();
-    socket
-        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
-        .unwrap();
+    let receiver = crate::util::SyslogReceiver::bind(&socket_path);
     let longest_ip6 = "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255";
     let cases: &[(&str, &[&str], &str)] = &[
         (
@@ -371,12 +350,10 @@ fn json_records_go_to_syslog_whole_with_the_instance_in_the_tag() {
             .args(*args)
             .run();
         run.expect_code(0).expect_stderr_empty();
-        let mut buffer = [0u8; 4096];
-        let len = socket.recv(&mut buffer).unwrap();
-        assert!(len < 1024, "{len} bytes on the wire");
-        let message = &buffer[..len];
+        let message = receiver.message(&run);
+        assert!(message.len() < 1024, "{} bytes on the wire", message.len());
         // `<PRI>Mmm dd hh:mm:ss TAG[PID]: RECORD`: the record starts after the first `]: `.
-        let text = String::from_utf8_lossy(message);
+        let text = String::from_utf8_lossy(&message);
         let after_time = &text[text.find('>').unwrap() + 16..];
         assert!(
             after_time.starts_with(&format!(" {tag}[")),
@@ -388,5 +365,29 @@ fn json_records_go_to_syslog_whole_with_the_instance_in_the_tag() {
         let value = record(&line);
         assert_eq!(value.get("common_name").str(), "\"".repeat(64));
         assert_eq!(value.get("username").str(), "\\".repeat(127));
+    }
+}
+
+#[test]
+fn the_manual_pages_list_every_key_in_order() {
+    for page in ["vpn-connect-log.8", "vpn-disconnect-log.8"] {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("man")
+            .join(page);
+        let text = read(&path);
+        let section = text
+            .split(".SH JSON FORMAT\n")
+            .nth(1)
+            .and_then(|rest| rest.split("\n.SH ").next())
+            .unwrap_or_else(|| panic!("no JSON FORMAT in {page}"));
+        // Each key is named in the tag line after a `.TP`: `.B event`, `.BR start ", " end`.
+        let lines: Vec<&str> = section.lines().collect();
+        let named: Vec<&str> = lines
+            .windows(2)
+            .filter(|pair| pair[0] == ".TP")
+            .flat_map(|pair| pair[1].split([' ', '"', ',']))
+            .filter(|word| word.starts_with(|c: char| c.is_ascii_lowercase()))
+            .collect();
+        assert_eq!(named, KEYS, "{page}, JSON FORMAT");
     }
 }

@@ -278,6 +278,32 @@ pub fn mkfifo(path: &Path) {
     assert!(run.status.success(), "{}", run.report());
 }
 
+/// A stand-in for the syslog daemon: a datagram socket the test binds and reads messages from.
+pub struct SyslogReceiver {
+    socket: std::os::unix::net::UnixDatagram,
+}
+
+impl SyslogReceiver {
+    pub fn bind(path: &Path) -> SyslogReceiver {
+        let socket = std::os::unix::net::UnixDatagram::bind(path)
+            .unwrap_or_else(|e| panic!("bind {}: {e}", path.display()));
+        socket
+            .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+            .expect("read timeout");
+        SyslogReceiver { socket }
+    }
+
+    /// The next message; fails with `run`'s report if none comes within five seconds.
+    pub fn message(&self, run: &Run) -> Vec<u8> {
+        let mut buffer = [0u8; 4096];
+        let len = self
+            .socket
+            .recv(&mut buffer)
+            .unwrap_or_else(|e| panic!("nothing received: {e}\n{}", run.report()));
+        buffer[..len].to_vec()
+    }
+}
+
 /// Reads a file the test expects to exist.
 pub fn read(path: &Path) -> String {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));

@@ -10,16 +10,29 @@
 //! and journald's socket parsers do not understand RFC 5424, and OpenWrt's logd drops the 16
 //! bytes after `<PRI>` whenever byte 15 is a space, assuming a timestamp is there.
 //!
-//! Nothing here does I/O: the caller passes the time, the process id and the record.
+//! Nothing here does I/O: the caller passes the time, the process id and the record. This
+//! module, unlike the sending in `sink::syslog`, is part of every build: the command line
+//! parses the syslog options (facility names, tags, the default sockets) even in a build without
+//! the `syslog` feature, and rejects them in one place.
 
 use crate::numbers::{write_padded, write_u64};
 use crate::time::LocalTime;
 
 /// The most bytes a message may take. Stream sockets get one more, the NUL that ends a frame,
 /// so a frame never reaches 1025 bytes; 1024 is what musl and OpenWrt's logd read at once.
-/// Records are far shorter (names are capped, see `escape::NAME_CAP`), so the cut that
-/// [`write_message`] makes at this length is a safety net, not a normal event.
+/// Real records are far shorter: OpenVPN passes common names of at most 64 bytes and usernames
+/// of at most 127. A record with two hostile names at the cap (`escape::NAME_CAP`, in JSON
+/// with every byte escaped) can be longer: [`write_message`] cuts it at a character boundary
+/// and ends it with [`CUT_MARKER`].
 pub const MAX_MESSAGE: usize = 1023;
+
+/// What ends a message that was cut at [`MAX_MESSAGE`]: the classic record's cut marker
+/// (`escape::CUT_MARKER`), which no escaped name can contain.
+pub const CUT_MARKER: &[u8] = crate::escape::CUT_MARKER;
+
+/// Where the local daemon listens, searched in this order when no `--syslog-socket` is given:
+/// Linux and OpenBSD use `/dev/log`, FreeBSD `/var/run/log`, macOS `/var/run/syslog`.
+pub const SOCKET_PATHS: &[&str] = &["/dev/log", "/var/run/log", "/var/run/syslog"];
 
 /// Severity `info` (RFC 5424, section 6.2.1): every record is routine accounting.
 const SEVERITY_INFO: u8 = 6;
@@ -103,7 +116,8 @@ const MONTHS: [&[u8; 3]; 12] = [
 ];
 
 /// Appends the message for `record` (its trailing newline dropped) to `out`, which should be
-/// empty. Returns false if the message had to be cut at [`MAX_MESSAGE`] bytes.
+/// empty. Returns false if it had to be cut: then it takes at most [`MAX_MESSAGE`] bytes, is cut
+/// at a UTF-8 character boundary and ends with [`CUT_MARKER`].
 pub fn write_message(
     out: &mut Vec<u8>,
     facility: Facility,
@@ -123,12 +137,18 @@ pub fn write_message(
     write_u64(out, u64::from(pid));
     out.extend_from_slice(b"]: ");
     out.extend_from_slice(record.strip_suffix(b"\n").unwrap_or(record));
-    let limit = start.saturating_add(MAX_MESSAGE);
-    if out.len() > limit {
-        out.truncate(limit);
-        return false;
+    if out.len() - start <= MAX_MESSAGE {
+        return true;
     }
-    true
+    let mut end = start + MAX_MESSAGE - CUT_MARKER.len();
+    // Back to the start of the character that would be split (UTF-8 continuation bytes are
+    // 0b10xxxxxx); records are UTF-8, so at most three steps.
+    while out.get(end).is_some_and(|&b| b & 0xC0 == 0x80) && end > start {
+        end -= 1;
+    }
+    out.truncate(end);
+    out.extend_from_slice(CUT_MARKER);
+    false
 }
 
 /// Appends `Mmm dd hh:mm:ss`: `%h %e %T` in the C locale.
@@ -269,19 +289,40 @@ mod tests {
     }
 
     #[test]
-    fn cuts_messages_at_the_limit() {
+    fn cuts_messages_at_the_limit_at_a_character_boundary() {
         let time = LocalTime::new(0, 0);
-        let record = vec![b'a'; 2000];
-        let mut out = Vec::new();
-        assert!(!write_message(
-            &mut out,
-            Facility::DAEMON,
-            &time,
-            b"t",
-            1,
-            &record
-        ));
-        assert_eq!(out.len(), MAX_MESSAGE);
+        // `<30>Jan  1 00:00:00 t[1]: ` is 26 bytes; 997 more fill the message exactly.
+        let cases: &[(Vec<u8>, usize, &[u8])] = &[
+            (vec![b'a'; 997], MAX_MESSAGE, b"aaa"),
+            ([&[b'a'; 997][..], b"\n"].concat(), MAX_MESSAGE, b"aaa"),
+            (vec![b'a'; 998], MAX_MESSAGE, b"a\\..."),
+            (vec![b'a'; 2000], MAX_MESSAGE, b"a\\..."),
+            // The cut would split the last `é` (2 bytes at 1018..1020): it goes whole.
+            (
+                [&[b'a'; 992][..], "ééé".as_bytes()].concat(),
+                MAX_MESSAGE - 1,
+                b"a\\...",
+            ),
+            (
+                [&[b'a'; 990][..], "éééé".as_bytes()].concat(),
+                MAX_MESSAGE - 1,
+                "é\\...".as_bytes(),
+            ),
+            (
+                [&[b'a'; 991][..], "ééé".as_bytes()].concat(),
+                MAX_MESSAGE,
+                "é".as_bytes(),
+            ),
+        ];
+        for (record, len, tail) in cases {
+            let mut out = Vec::new();
+            let whole = write_message(&mut out, Facility::DAEMON, &time, b"t", 1, record);
+            let shown = String::from_utf8_lossy(&out);
+            assert_eq!(whole, !tail.ends_with(CUT_MARKER), "{shown}");
+            assert_eq!(out.len(), *len, "{shown}");
+            assert!(out.ends_with(tail), "{shown}");
+            assert!(std::str::from_utf8(&out).is_ok());
+        }
         // A record without a newline is sent whole; only one newline is dropped.
         for (record, tail) in [(&b"abc"[..], &b"abc"[..]), (b"abc\n\n", b"abc\n")] {
             let mut out = Vec::new();
