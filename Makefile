@@ -44,56 +44,67 @@ check:
 
 # --- Static builds (README.md, "Building for your router") --------------------------------
 # `make static TARGET=<triple>` -> dist/<triple>/vpn-connect-log, vpn-disconnect-log.
-# The tiny route: Debian's rustc-web/cargo-web with the std sources of rust-web-src, std rebuilt
-# for size with immediate-abort panics, offline. Nothing here changes a plain `cargo build`.
+# The tiny route: std rebuilt for size with immediate-abort panics, by Debian's rustc-web and
+# cargo-web (1.85 or 1.96) with the std sources of rust-web-src, or by any toolchain given as
+# TINY_RUSTC/TINY_CARGO that has std's sources (a rustup nightly with rust-src).
+# tools/tiny-toolchain asks the toolchain how to spell what differs between versions, caches
+# the answers in $(TINY_DIR)/toolchain.sh, and says what is missing and how to get it.
+# Nothing here changes a plain `cargo build`.
 TARGET ?= x86_64-unknown-linux-musl
 TINY_CARGO ?= /usr/bin/cargo
 TINY_RUSTC ?= /usr/bin/rustc
-# The crates std depends on, vendored by rust-web-src: build-std never touches the network.
-RUST_VENDOR ?= /usr/lib/rustlib/src/rust/library/vendor
-TINY_CONFIG = --config 'source.crates-io.replace-with="vendored-std"' \
-	--config 'source.vendored-std.directory="$(RUST_VENDOR)"'
-TINY_ZFLAGS = -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size
+TINY_ZFLAGS = -Zbuild-std=std,panic_abort
+# FEATURES: cargo's feature arguments, e.g. FEATURES=--no-default-features; such a build goes
+# to its own directory (dist/no-default-features/<triple>/).
+FEATURES ?=
 # OPT_LEVEL=s overrides Cargo.toml's "z" (measured: README.md, "Size"); TINY_CARGOFLAGS adds
 # any other cargo arguments.
 OPT_LEVEL ?=
 TINY_CARGOFLAGS ?= $(if $(OPT_LEVEL),--config 'profile.release.opt-level="$(OPT_LEVEL)"')
-# One target dir per route and target: caches std, and lets builds run side by side.
-TINY_DIR = target/tiny/$(TARGET)
-DIST = dist/$(TARGET)
+# One target dir per target (and per toolchain, for static-oldest): caches std, and lets
+# builds run side by side. Feature variants share it, and so the std they build.
+TINY_DIR ?= target/tiny/$(TARGET)
+empty :=
+space := $(empty) $(empty)
+DIST ?= dist/$(if $(strip $(FEATURES)),$(subst $(space),_,$(patsubst --%,%,$(strip $(FEATURES))))/)$(TARGET)
 
-# The C side per target: Debian's musl-gcc wrappers (musl-dev:<arch> + gcc-<triple>).
+# The C side per target: Debian's musl-gcc wrappers (musl-dev:<arch> + gcc-<triple>);
+# LINKER=... names another (e.g. musl-gcc where no target-prefixed wrapper exists).
 # mipsel links a soft-float musl built from Debian's source package (see musl-softfloat).
 MUSL_SF = target/musl-softfloat/mipsel
 LINKER_x86_64-unknown-linux-musl = x86_64-linux-musl-gcc
 LINKER_aarch64-unknown-linux-musl = aarch64-linux-musl-gcc
 LINKER_armv7-unknown-linux-musleabihf = arm-linux-musleabihf-gcc
 LINKER_mipsel-unknown-linux-musl = $(CURDIR)/$(MUSL_SF)/bin/musl-gcc
+LINKER ?= $(LINKER_$(TARGET))
 RUNNER_aarch64-unknown-linux-musl = qemu-aarch64-static
 RUNNER_armv7-unknown-linux-musleabihf = qemu-arm-static
 RUNNER_mipsel-unknown-linux-musl = qemu-mipsel-static
 STATIC_TARGETS = x86_64-unknown-linux-musl aarch64-unknown-linux-musl \
 	armv7-unknown-linux-musleabihf mipsel-unknown-linux-musl
 
-# Why each flag (BUILD-NOTES, README.md "Building for your router"): the system musl-gcc links
+# Why each flag (README.md, "Building for your router"): the system musl-gcc links
 # (no self-contained objects) and cannot make static-pie; mips needs +crt-static spelled out;
 # nothing unwinds, so no unwind tables and an empty libunwind.a satisfies std's link line;
 # noseparate-code and norelro drop page padding that a static binary gains nothing from
-# (only a dynamic loader applies RELRO).
-TINY_RUSTFLAGS = -C linker=$(LINKER_$(TARGET)) -C link-self-contained=no \
+# (only a dynamic loader applies RELRO). The panic flags come from tools/tiny-toolchain.
+TINY_RUSTFLAGS = -C linker=$(LINKER) -C link-self-contained=no \
 	-C relocation-model=static -C target-feature=+crt-static \
-	-Z unstable-options -C panic=immediate-abort -C force-unwind-tables=no \
-	-L $(CURDIR)/$(TINY_DIR)/empty \
+	-C force-unwind-tables=no -L $(CURDIR)/$(TINY_DIR)/empty \
 	-C link-arg=-Wl,-z,noseparate-code -C link-arg=-Wl,-z,norelro
 
-.PHONY: static static-all static-stable static-test static-test-all static-budget cross-check musl-softfloat bench
+.PHONY: static static-all static-stable static-oldest static-no-default-features
+.PHONY: static-test static-test-all static-budget cross-check musl-softfloat bench
 static: $(if $(filter mipsel-%,$(TARGET)),$(MUSL_SF)/bin/musl-gcc)
-	@test -n "$(LINKER_$(TARGET))" || { echo "no linker known for $(TARGET)" >&2; exit 1; }
+	@test -n "$(LINKER)" || { echo "no linker known for $(TARGET): give LINKER=..." >&2; exit 1; }
+	tools/tiny-toolchain '$(TINY_RUSTC)' '$(TINY_CARGO)' $(TARGET) '$(LINKER)' $(TINY_DIR)
 	mkdir -p $(TINY_DIR)/empty $(DIST)
-	rm -f $(TINY_DIR)/empty/libunwind.a && ar rc $(TINY_DIR)/empty/libunwind.a
-	+RUSTC_BOOTSTRAP=1 RUSTC=$(TINY_RUSTC) RUSTFLAGS="$(TINY_RUSTFLAGS)" \
-		$(TINY_CARGO) build --release --offline $(TINY_CONFIG) $(TINY_ZFLAGS) \
-		$(TINY_CARGOFLAGS) --target $(TARGET) --target-dir $(TINY_DIR)
+	test -f $(TINY_DIR)/empty/libunwind.a || ar rc $(TINY_DIR)/empty/libunwind.a
+	+. ./$(TINY_DIR)/toolchain.sh && RUSTC_BOOTSTRAP=1 RUSTC='$(TINY_RUSTC)' \
+		RUSTFLAGS="$(TINY_RUSTFLAGS) $$tiny_panic_rustflags" \
+		'$(TINY_CARGO)' build --release $$tiny_std_source $(TINY_ZFLAGS) \
+		-Zbuild-std-features=optimize_for_size$${tiny_panic_std_feature:+,$$tiny_panic_std_feature} \
+		$(FEATURES) $(TINY_CARGOFLAGS) --target $(TARGET) --target-dir $(TINY_DIR)
 	cp $(TINY_DIR)/$(TARGET)/release/vpn-connect-log \
 		$(TINY_DIR)/$(TARGET)/release/vpn-disconnect-log $(DIST)/
 	@ls -l $(DIST)/
@@ -102,6 +113,20 @@ static: $(if $(filter mipsel-%,$(TARGET)),$(MUSL_SF)/bin/musl-gcc)
 static-all: $(addprefix static-,$(STATIC_TARGETS))
 static-%:
 	$(MAKE) static TARGET=$*
+
+# The default target without the syslog feature -> dist/no-default-features/<triple>/.
+static-no-default-features:
+	$(MAKE) static FEATURES=--no-default-features
+
+# The oldest Rust that builds the crate (Cargo.toml's rust-version): Debian's rustc-web of that
+# version, unpacked by tools/oldest-rustc-web into target/oldest-rustc-web/ (no root, the
+# system's packages untouched) -> dist/oldest/<triple>/.
+OLDEST_RUSTC_WEB = target/oldest-rustc-web
+static-oldest:
+	tools/oldest-rustc-web $(OLDEST_RUSTC_WEB)
+	$(MAKE) static TINY_RUSTC=$(CURDIR)/$(OLDEST_RUSTC_WEB)/bin/rustc \
+		TINY_CARGO=$(CURDIR)/$(OLDEST_RUSTC_WEB)/bin/cargo \
+		TINY_DIR=target/tiny-oldest/$(TARGET) DIST=dist/oldest/$(TARGET)
 
 # The plain stable route, for comparison: rustup's prebuilt musl std (~390 KiB binaries).
 # Needs `rustup target add $(TARGET)`; -> dist/stable/<triple>/.
@@ -117,8 +142,10 @@ static-stable:
 CHECK_TARGETS ?= x86_64-unknown-freebsd x86_64-unknown-openbsd x86_64-unknown-netbsd \
 	aarch64-apple-darwin
 cross-check:
-	+RUSTC_BOOTSTRAP=1 RUSTC=$(TINY_RUSTC) $(TINY_CARGO) check --offline $(TINY_CONFIG) \
-		--config profile.dev.debug=0 $(TINY_ZFLAGS) \
+	tools/tiny-toolchain '$(TINY_RUSTC)' '$(TINY_CARGO)' $(firstword $(CHECK_TARGETS)) - \
+		target/cross-check
+	+. ./target/cross-check/toolchain.sh && RUSTC_BOOTSTRAP=1 RUSTC='$(TINY_RUSTC)' \
+		'$(TINY_CARGO)' check $$tiny_std_source --config profile.dev.debug=0 $(TINY_ZFLAGS) \
 		$(addprefix --target ,$(CHECK_TARGETS)) --target-dir target/cross-check
 
 # The integration suite against the binaries in dist/<triple>, through qemu-user for foreign

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Packaging checks (README.md, "Install"), run by .ci/run as root after `make check`:
 #   1. `make install` / `make uninstall` into a DESTDIR, and `cargo install --path .`;
-#   2. the .deb: built, lintian clean, installed with dpkg -i, both hooks run from /usr/sbin
+#   2. without the tiny toolchain, `make deb` and `make rpm` say what is missing and how to get
+#      it, and the fallback they name (packaging the stable route's build) works;
+#   3. the .deb: built, lintian clean, installed with dpkg -i, both hooks run from /usr/sbin
 #      (by hand and by the OpenVPN end-to-end suite), the logrotate configuration used for a
 #      real rotation, removed with dpkg -r and -P;
-#   3. the .rpm: built, its file list, config files and dependencies checked with rpm -qp;
-#   4. `make dist`: the source tarball the OpenWrt, FreeBSD and Alpine recipes use.
+#   4. the .rpm: built, its file list, config files and dependencies checked with rpm -qp;
+#   5. `make dist`: the source tarball the OpenWrt, FreeBSD and Alpine recipes use.
 # Every step fails loudly; nothing is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -67,6 +69,42 @@ cargo install --quiet --locked --path . --root "$work/cargo"
 for hook in vpn-connect-log vpn-disconnect-log; do
     "$work/cargo/bin/$hook" --version >/dev/null || fail "cargo install: $hook does not run"
 done
+
+step "make deb / make rpm without the tiny toolchain: what is missing and how to get it"
+# Each must stop before cargo runs, name what is missing and both routes to get it.
+mkdir -p "$work/no-std/bin"
+# A compiler whose sysroot has no std sources (a rustup toolchain without rust-src).
+printf '#!/bin/sh\ncase "$*" in "--print sysroot") echo %s ;; *) exec /usr/bin/rustc "$@" ;; esac\n' \
+    "$work/no-std" >"$work/no-std/bin/rustc"
+chmod +x "$work/no-std/bin/rustc"
+for case in "TINY_RUSTC=/nonexistent/rustc|no Rust compiler at '/nonexistent/rustc'" \
+    "TINY_CARGO=/nonexistent/cargo|no cargo at '/nonexistent/cargo'" \
+    "TINY_RUSTC=$work/no-std/bin/rustc|no std sources in $work/no-std/lib/rustlib/src" \
+    "LINKER=no-such-musl-gcc|no C linker 'no-such-musl-gcc'"; do
+    for goal in deb rpm; do
+        if make --no-print-directory "$goal" "${case%%|*}" >"$work/said" 2>&1; then
+            fail "make $goal ${case%%|*} succeeded"
+        fi
+        for expected in "${case#*|}" "apt-get install rustc-web cargo-web rust-web-src musl-tools" \
+            "rustup toolchain install nightly --component rust-src" \
+            "make deb BIN_DIR=dist/stable/x86_64-unknown-linux-musl"; do
+            grep -qF -- "$expected" "$work/said" ||
+                fail "make $goal ${case%%|*} does not say: $expected; it said: $(cat "$work/said")"
+        done
+        ! grep -q 'Compiling\|^error' "$work/said" || fail "make $goal ${case%%|*} ran cargo"
+    done
+done
+
+step "the documented fallback: make deb / rpm BIN_DIR=<the stable route's build>; lintian"
+rustup target add x86_64-unknown-linux-musl
+make --no-print-directory static-stable
+rm -f dist/vpn-log_*.deb dist/vpn-log-*.rpm
+make --no-print-directory deb rpm BIN_DIR=dist/stable/x86_64-unknown-linux-musl
+deb=dist/vpn-log_${version}_amd64.deb
+lintian --fail-on error,warning --tag-display-limit 0 "$deb" || fail "lintian: $deb"
+cmp <(dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/sbin/vpn-connect-log) \
+    dist/stable/x86_64-unknown-linux-musl/vpn-connect-log || fail "$deb: not the stable build"
+[ -f "dist/vpn-log-$version-1.x86_64.rpm" ] || fail "make rpm BIN_DIR=... made no rpm"
 
 step "make deb; lintian"
 rm -f dist/vpn-log_*.deb
