@@ -218,7 +218,12 @@ fn openvpn_env(hook: &str) -> Vec<(OsString, OsString)> {
             (OsString::from_vec(name), OsString::from_vec(value))
         })
         .collect();
-    assert!(vars.len() >= 59, "{}: {} variables", path.display(), vars.len());
+    assert!(
+        vars.len() >= 59,
+        "{}: {} variables",
+        path.display(),
+        vars.len()
+    );
     vars
 }
 
@@ -265,7 +270,12 @@ fn check_instructions(program: &str, hook: &str) {
         .env("TZ", zone_file());
     let done = run(&mut command);
     done.expect_code(0).expect_stderr_empty();
-    assert_eq!(read(&log).lines().count(), 1, "one record\n{}", done.report());
+    assert_eq!(
+        read(&log).lines().count(),
+        1,
+        "one record\n{}",
+        done.report()
+    );
     // callgrind's output file ends with `totals: <instructions>` (older versions: `summary:`).
     let counts = read(&out);
     let instructions: u64 = counts
@@ -405,7 +415,9 @@ fn without_run_time(record: &str) -> String {
     match record.find(KEY) {
         Some(at) => {
             let value = at + KEY.len();
-            let end = record[value..].find('"').map_or(record.len(), |n| value + n);
+            let end = record[value..]
+                .find('"')
+                .map_or(record.len(), |n| value + n);
             format!("{}{}", &record[..value], &record[end..])
         }
         None => record.to_string(),
@@ -421,7 +433,10 @@ fn same_records_oldest_and_tiny_x86_64() {
     }
     let temp = TempDir::new("oldest");
     let cases: &[&[&str]] = &[&[], &["--utc"], &["--format", "json"]];
-    for (program, hook) in [(CONNECT, "client-connect"), (DISCONNECT, "client-disconnect")] {
+    for (program, hook) in [
+        (CONNECT, "client-connect"),
+        (DISCONNECT, "client-disconnect"),
+    ] {
         for args in cases {
             let [oldest, tiny] = [&OLDEST_X86_64, &TINY_X86_64]
                 .map(|build| record_of(&build.hook(program), hook, args, temp.path()));
