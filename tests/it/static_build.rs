@@ -42,36 +42,33 @@ struct Build {
     linking: Linking,
 }
 
-const TINY_X86_64: Build = Build {
-    gate: "VPN_LOG_STATIC",
-    dir: "x86_64-unknown-linux-musl",
-    make: "make static",
-    linking: Linking::Static,
-};
-const TINY_AARCH64: Build = Build {
-    gate: "VPN_LOG_STATIC",
-    dir: "aarch64-unknown-linux-musl",
-    make: "make static TARGET=aarch64-unknown-linux-musl",
-    linking: Linking::Static,
-};
-const TINY_ARMV7: Build = Build {
-    gate: "VPN_LOG_STATIC",
-    dir: "armv7-unknown-linux-musleabihf",
-    make: "make static TARGET=armv7-unknown-linux-musleabihf",
-    linking: Linking::Static,
-};
-const TINY_MIPSEL: Build = Build {
-    gate: "VPN_LOG_STATIC",
-    dir: "mipsel-unknown-linux-musl",
-    make: "make static TARGET=mipsel-unknown-linux-musl",
-    linking: Linking::Static,
-};
-const TINY_X86_64_NO_DEFAULT_FEATURES: Build = Build {
-    gate: "VPN_LOG_STATIC",
-    dir: "no-default-features/x86_64-unknown-linux-musl",
-    make: "make static-no-default-features",
-    linking: Linking::Static,
-};
+/// A build of the tiny route (`VPN_LOG_STATIC=1`): a plain static executable.
+const fn tiny(dir: &'static str, make: &'static str) -> Build {
+    Build {
+        gate: "VPN_LOG_STATIC",
+        dir,
+        make,
+        linking: Linking::Static,
+    }
+}
+
+const TINY_X86_64: Build = tiny("x86_64-unknown-linux-musl", "make static");
+const TINY_AARCH64: Build = tiny(
+    "aarch64-unknown-linux-musl",
+    "make static TARGET=aarch64-unknown-linux-musl",
+);
+const TINY_ARMV7: Build = tiny(
+    "armv7-unknown-linux-musleabihf",
+    "make static TARGET=armv7-unknown-linux-musleabihf",
+);
+const TINY_MIPSEL: Build = tiny(
+    "mipsel-unknown-linux-musl",
+    "make static TARGET=mipsel-unknown-linux-musl",
+);
+const TINY_X86_64_NO_DEFAULT_FEATURES: Build = tiny(
+    "no-default-features/x86_64-unknown-linux-musl",
+    "make static-no-default-features",
+);
 const STABLE_X86_64: Build = Build {
     gate: "VPN_LOG_STATIC_STABLE",
     dir: "stable/x86_64-unknown-linux-musl",
