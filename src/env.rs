@@ -6,45 +6,54 @@
 //! bytes, not necessarily UTF-8: a certificate's common name can hold anything OpenVPN did not
 //! remap. They are kept as bytes here and judged by the code that uses them.
 //!
-//! A plain `Vec` is searched linearly: a hook sees a few dozen variables and looks up about ten,
-//! and `HashMap` would seed its hasher from the OS random source (`getrandom(2)`), which the
-//! hooks must never call.
+//! The process environment is not copied: a real OpenVPN environment has some 60 variables and
+//! a hook reads about ten, so each one is looked up when asked for (`getenv(3)` through
+//! `std::env::var_os`). Copying them all cost more than half of a run's instructions. An
+//! explicit environment (tests) is a plain `Vec` searched linearly: `HashMap` would seed its
+//! hasher from the OS random source (`getrandom(2)`), which the hooks must never call.
 
 use std::ffi::OsString;
-use std::os::unix::ffi::OsStrExt;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
-/// A snapshot of the process environment, or an explicit one in tests.
-#[derive(Debug, Default, Clone)]
+/// The environment of the running process, or an explicit one in tests.
+#[derive(Debug, Clone)]
 pub struct HookEnv {
-    vars: Vec<(OsString, OsString)>,
+    /// `None`: the process's own.
+    pairs: Option<Vec<(OsString, OsString)>>,
 }
 
 impl HookEnv {
-    /// Takes the environment of the running process.
+    /// The environment of the running process, read as variables are asked for.
     pub fn from_process() -> HookEnv {
-        HookEnv {
-            vars: std::env::vars_os().collect(),
-        }
+        HookEnv { pairs: None }
     }
 
     /// Builds an environment from explicit pairs (tests, tools).
     pub fn from_pairs(pairs: &[(&str, &[u8])]) -> HookEnv {
-        use std::os::unix::ffi::OsStringExt;
         HookEnv {
-            vars: pairs
-                .iter()
-                .map(|(k, v)| (OsString::from(k), OsString::from_vec(v.to_vec())))
-                .collect(),
+            pairs: Some(
+                pairs
+                    .iter()
+                    .map(|(k, v)| (OsString::from(k), OsString::from_vec(v.to_vec())))
+                    .collect(),
+            ),
         }
     }
 
     /// The value of `name`, if set. When a name appears twice (possible only in a hand-made
     /// environment), the first one wins, as with `getenv(3)`.
+    ///
+    /// A value of the process environment is copied out once per call and never freed: a hook
+    /// asks for each variable once or twice and then exits, and the copy lives as long as the
+    /// borrow of `self` says, whatever later happens to the environment.
     pub fn get(&self, name: &str) -> Option<&[u8]> {
-        self.vars
-            .iter()
-            .find(|(k, _)| k.as_bytes() == name.as_bytes())
-            .map(|(_, v)| v.as_bytes())
+        match &self.pairs {
+            None => std::env::var_os(name).map(|value| &*value.into_vec().leak()),
+            Some(pairs) => pairs
+                .iter()
+                .find(|(k, _)| k.as_bytes() == name.as_bytes())
+                .map(|(_, v)| v.as_bytes()),
+        }
     }
 
     /// The value of `name` if set and not empty. OpenVPN deletes variables whose value would

@@ -13,8 +13,9 @@
 //! - [`chain`]: running the administrator's own hook (`-- COMMAND`);
 //! - [`sink`]: delivery to a file, or to the local syslog daemon (feature `syslog`);
 //! - [`diag`]: diagnostics on stderr;
-//! - [`hook`]: one run from start to exit status.
-#![forbid(unsafe_code)]
+//! - [`hook`]: one run from start to exit status;
+//! - [`sys`]: the few C-library calls std has no lean API for, the only `unsafe` code.
+#![deny(unsafe_code)]
 
 pub mod chain;
 pub mod cli;
@@ -28,4 +29,6 @@ pub mod numbers;
 pub mod record;
 pub mod session;
 pub mod sink;
+#[allow(unsafe_code)]
+pub mod sys;
 pub mod time;

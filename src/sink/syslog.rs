@@ -8,17 +8,18 @@
 //! daemon that stalls with a full receive queue would freeze it with a blocking `send`. So the
 //! socket is non-blocking, a full queue is retried a few times with short, growing pauses, and
 //! after one second in total the message is given up (the caller keeps the record on stderr).
-//! A stream `connect` cannot be made non-blocking with std alone, so it runs in a helper thread
-//! that is abandoned when the time is up.
+//! The same holds for a stream `connect`: while the daemon's backlog of unaccepted connections
+//! is full, a non-blocking `connect` fails with `EAGAIN` and is retried the same way (std has
+//! no non-blocking stream connect; `sys` makes the socket).
 
 pub use super::wire::{self, SOCKET_PATHS};
 
+use crate::sys;
 use std::fmt;
 use std::io::{self, Write};
 use std::os::unix::fs::FileTypeExt;
-use std::os::unix::net::{UnixDatagram, UnixStream};
+use std::os::unix::net::UnixDatagram;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -134,22 +135,25 @@ pub fn send(path: &Path, message: &[u8], budget: Duration) -> Result<(), SyslogE
     socket
         .set_nonblocking(true)
         .map_err(|e| fail(SyslogErrorKind::Socket(e)))?;
-    retry_until(deadline, || socket.send(message).map(|_| ())).map_err(fail)
+    retry_until(deadline, SyslogErrorKind::Send, || {
+        socket.send(message).map(|_| ())
+    })
+    .map_err(fail)
 }
 
 /// The stream variant: connect within the time left, then write the message and its NUL.
 fn send_stream(path: &Path, message: &[u8], deadline: Instant) -> Result<(), SyslogErrorKind> {
-    let mut stream = connect_stream(path, deadline)?;
-    stream
-        .set_nonblocking(true)
-        .map_err(SyslogErrorKind::Socket)?;
+    let mut stream = sys::unix_stream_socket().map_err(SyslogErrorKind::Socket)?;
+    retry_until(deadline, SyslogErrorKind::Connect, || {
+        sys::connect_unix(&stream, path)
+    })?;
     let mut frame = Vec::with_capacity(message.len().saturating_add(1));
     frame.extend_from_slice(message);
     frame.push(0);
     // The connection is ours alone, so a partial write can be continued without any risk of
     // interleaving with another process's message.
     let mut rest = &frame[..];
-    retry_until(deadline, || {
+    retry_until(deadline, SyslogErrorKind::Send, || {
         while !rest.is_empty() {
             let written = stream.write(rest)?;
             if written == 0 {
@@ -161,30 +165,12 @@ fn send_stream(path: &Path, message: &[u8], deadline: Instant) -> Result<(), Sys
     })
 }
 
-/// `UnixStream::connect` blocks while the daemon's backlog is full, and std has no
-/// non-blocking variant: connect in a helper thread and stop waiting at `deadline`. An
-/// abandoned thread ends with the process, a moment later.
-fn connect_stream(path: &Path, deadline: Instant) -> Result<UnixStream, SyslogErrorKind> {
-    let (sender, receiver) = mpsc::channel();
-    let owned = path.to_owned();
-    thread::Builder::new()
-        .stack_size(64 * 1024)
-        .spawn(move || {
-            let _ = sender.send(UnixStream::connect(owned));
-        })
-        .map_err(SyslogErrorKind::Socket)?;
-    let left = deadline.saturating_duration_since(Instant::now());
-    match receiver.recv_timeout(left) {
-        Ok(Ok(stream)) => Ok(stream),
-        Ok(Err(error)) => Err(SyslogErrorKind::Connect(error)),
-        Err(_) => Err(SyslogErrorKind::TimedOut),
-    }
-}
-
-/// Calls `attempt` until it succeeds, fails for good, or `deadline` passes; a full queue
-/// (`EAGAIN`, or `ENOBUFS` on macOS and the BSDs) or a signal means "try again".
+/// Calls `attempt` until it succeeds, fails for good (described by `fail`), or `deadline`
+/// passes; a full queue or backlog (`EAGAIN`, or `ENOBUFS` on macOS and the BSDs) or a signal
+/// means "try again".
 fn retry_until(
     deadline: Instant,
+    fail: fn(io::Error) -> SyslogErrorKind,
     mut attempt: impl FnMut() -> io::Result<()>,
 ) -> Result<(), SyslogErrorKind> {
     let mut pause = FIRST_PAUSE;
@@ -195,7 +181,7 @@ fn retry_until(
             Err(error)
                 if error.kind() == io::ErrorKind::WouldBlock
                     || error.raw_os_error() == Some(errno::ENOBUFS) => {}
-            Err(error) => return Err(SyslogErrorKind::Send(error)),
+            Err(error) => return Err(fail(error)),
         }
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {

@@ -106,11 +106,102 @@ fn product_code_avoids_what_breaks_the_hooks() {
                 file.display()
             );
         }
-        assert!(
-            !code.contains("unsafe {"),
-            "{} has unsafe code",
-            file.display()
-        );
+    }
+}
+
+/// The code of a Rust source line: without its `//` comment and without the contents of its
+/// string literals (enough for the one-line strings of this project).
+fn code_of(line: &str) -> String {
+    let mut code = String::new();
+    let mut in_string = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (in_string, c) {
+            (true, '\\') => {
+                chars.next();
+            }
+            (true, '"') => in_string = false,
+            (true, _) => {}
+            (false, '"') => in_string = true,
+            (false, '/') if chars.peek() == Some(&'/') => break,
+            (false, _) => code.push(c),
+        }
+    }
+    code
+}
+
+/// Whether `code` holds `word` as a whole Rust word (so `unsafe_code` is not `unsafe`).
+fn has_word(code: &str, word: &str) -> bool {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    code.match_indices(word).any(|(at, _)| {
+        let before = code[..at].chars().next_back();
+        let after = code[at + word.len()..].chars().next();
+        !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+    })
+}
+
+#[test]
+fn unsafe_code_is_only_in_sys_and_every_block_says_why_it_is_sound() {
+    let sys = root().join("src/sys.rs");
+    let mut files = Vec::new();
+    for dir in ["src", "tests", "bench"] {
+        source_files(&root().join(dir), &mut files);
+    }
+    assert!(files.contains(&sys), "src/sys.rs is missing");
+    for file in &files {
+        let source = std::fs::read_to_string(file).unwrap();
+        let lines: Vec<&str> = source.lines().collect();
+        for (number, line) in lines.iter().enumerate() {
+            if !has_word(&code_of(line), "unsafe") {
+                continue;
+            }
+            assert_eq!(
+                file,
+                &sys,
+                "{}:{}: unsafe outside src/sys.rs: {line}",
+                file.display(),
+                number + 1
+            );
+            // `extern` items are declarations; every `unsafe` block (or `unsafe impl`, `unsafe
+            // fn`) needs the comment block right above it to start with `// SAFETY:`.
+            let comments: Vec<&str> = lines[..number]
+                .iter()
+                .rev()
+                .map(|l| l.trim_start())
+                .take_while(|l| l.starts_with("//"))
+                .collect();
+            assert!(
+                comments.last().is_some_and(|c| c.starts_with("// SAFETY:")),
+                "src/sys.rs:{}: no `// SAFETY:` comment right above: {line}",
+                number + 1
+            );
+        }
+    }
+    // The crate denies unsafe code and allows it on that one module only.
+    let lib = text("src/lib.rs");
+    assert!(lib.contains("#![deny(unsafe_code)]"), "src/lib.rs: no deny");
+    let allows: Vec<&str> = lib.matches("#[allow(unsafe_code)]").collect();
+    assert_eq!(allows.len(), 1, "src/lib.rs: one #[allow(unsafe_code)]");
+    assert!(
+        lib.contains("#[allow(unsafe_code)]\npub mod sys;"),
+        "src/lib.rs: #[allow(unsafe_code)] must be on `mod sys` alone"
+    );
+}
+
+#[test]
+fn the_unsafe_check_sees_what_it_should() {
+    let cases = [
+        ("let x = unsafe { f() };", true),
+        ("unsafe fn f() {}", true),
+        ("#![deny(unsafe_code)]", false),
+        ("// unsafe { in a comment }", false),
+        ("let not_unsafe = 1;", false),
+        ("f(); // SAFETY: unsafe is fine here", false),
+        ("assert!(x, \"unsafe {\");", false),
+        ("let s = \"a \\\" b\"; unsafe { g() }", true),
+    ];
+    for (line, expected) in cases {
+        assert_eq!(has_word(&code_of(line), "unsafe"), expected, "{line}");
     }
 }
 

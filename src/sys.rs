@@ -1,0 +1,238 @@
+//! The few calls into the C library that std has no lean API for: the ONLY module with
+//! `unsafe` (the crate root denies it everywhere else; `tests/it/tidy.rs` checks).
+//!
+//! - a non-blocking `AF_UNIX` stream socket and its `connect`, for the syslog daemon: std's
+//!   `UnixStream::connect` blocks while the daemon's backlog is full, and would need a helper
+//!   thread to be bounded (which costs the binaries some 28 KB);
+//! - `posix_spawn(3)` + `waitpid(2)` for a chained command, with the hook's own environment
+//!   passed on as it is: `std::process::Command` rebuilds the environment and adds a `PATH`
+//!   search, which OpenVPN does not do (and costs some 27 KB).
+//!
+//! Every constant and structure layout below names the header it comes from, per system; the
+//! values were checked against the headers of Linux (musl and glibc, including MIPS) and of
+//! FreeBSD, OpenBSD, NetBSD and macOS. Nothing here keeps a pointer beyond the call it was
+//! made for.
+
+use std::ffi::{c_char, c_int, CStr};
+use std::io;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::os::unix::process::ExitStatusExt;
+use std::path::Path;
+use std::process::ExitStatus;
+
+/// `pid_t`: `int` on every system this builds for (`<sys/types.h>`).
+type Pid = c_int;
+
+extern "C" {
+    fn socket(domain: c_int, kind: c_int, protocol: c_int) -> c_int;
+    fn connect(fd: c_int, address: *const SockaddrUn, length: u32) -> c_int;
+    fn listen(fd: c_int, backlog: c_int) -> c_int;
+    fn fcntl(fd: c_int, command: c_int, ...) -> c_int;
+    fn dup2(from: c_int, to: c_int) -> c_int;
+    fn posix_spawn(
+        pid: *mut Pid,
+        path: *const c_char,
+        file_actions: *const std::ffi::c_void,
+        attributes: *const std::ffi::c_void,
+        argv: *const *const c_char,
+        envp: *const *const c_char,
+    ) -> c_int;
+    fn waitpid(pid: Pid, status: *mut c_int, options: c_int) -> Pid;
+}
+
+/// `AF_UNIX` (`<sys/socket.h>`): 1 on Linux, the BSDs and macOS.
+const AF_UNIX: c_int = 1;
+
+/// `SOCK_STREAM` (`<sys/socket.h>`): 1, except on Linux MIPS, which kept IRIX's numbering
+/// (musl `arch/mips/bits/socket.h`, Linux `arch/mips/include/asm/socket.h`: 2).
+#[cfg(all(
+    any(target_os = "linux", target_os = "android"),
+    any(
+        target_arch = "mips",
+        target_arch = "mips64",
+        target_arch = "mips32r6",
+        target_arch = "mips64r6"
+    )
+))]
+const SOCK_STREAM: c_int = 2;
+#[cfg(not(all(
+    any(target_os = "linux", target_os = "android"),
+    any(
+        target_arch = "mips",
+        target_arch = "mips64",
+        target_arch = "mips32r6",
+        target_arch = "mips64r6"
+    )
+)))]
+const SOCK_STREAM: c_int = 1;
+
+/// `F_SETFD` and `FD_CLOEXEC` (`<fcntl.h>`): 2 and 1 on Linux (every architecture), the BSDs
+/// and macOS.
+const F_SETFD: c_int = 2;
+const FD_CLOEXEC: c_int = 1;
+
+/// `struct sockaddr_un` (`<sys/un.h>`). Linux: `sa_family_t sun_family` (16 bits), then
+/// `char sun_path[108]`.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+#[repr(C)]
+struct SockaddrUn {
+    sun_family: u16,
+    sun_path: [u8; 108],
+}
+
+/// The BSDs and macOS (4.4BSD): `u_char sun_len` (the length of the address), an 8-bit
+/// `sa_family_t sun_family`, then `char sun_path[104]`.
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+#[repr(C)]
+struct SockaddrUn {
+    sun_len: u8,
+    sun_family: u8,
+    sun_path: [u8; 104],
+}
+
+/// The process environment (`environ`, POSIX `<unistd.h>`); on macOS executables reach it
+/// through `_NSGetEnviron()` (`<crt_externs.h>`), as std itself does.
+#[cfg(not(target_vendor = "apple"))]
+fn environment() -> *const *const c_char {
+    extern "C" {
+        static environ: *const *const c_char;
+    }
+    // SAFETY: `environ` is set up by the C library before `main` and only changed by
+    // setenv(3)/putenv(3), which nothing in this program calls; reading the pointer is a plain
+    // load of a static that no other thread writes.
+    unsafe { environ }
+}
+
+#[cfg(target_vendor = "apple")]
+fn environment() -> *const *const c_char {
+    extern "C" {
+        fn _NSGetEnviron() -> *const *const *const c_char;
+    }
+    // SAFETY: `_NSGetEnviron` takes no arguments and returns the address of the process's
+    // `environ` variable, which is valid for the life of the process.
+    unsafe { *_NSGetEnviron() }
+}
+
+/// The result of a C call that returns -1 and sets `errno` on failure.
+fn check(result: c_int) -> io::Result<c_int> {
+    if result == -1 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(result)
+    }
+}
+
+/// A fresh, unconnected `AF_UNIX` stream socket, non-blocking and closed on exec (so a
+/// command started later never inherits it).
+pub fn unix_stream_socket() -> io::Result<UnixStream> {
+    // SAFETY: socket(2) takes plain integers and returns a new descriptor or -1.
+    let fd = check(unsafe { socket(AF_UNIX, SOCK_STREAM, 0) })?;
+    // SAFETY: `fd` was just returned by socket(2) and is owned by nothing else.
+    let stream = UnixStream::from(unsafe { OwnedFd::from_raw_fd(fd) });
+    // SAFETY: fcntl(2) with F_SETFD takes one `int` argument; `fd` is open (owned by `stream`).
+    check(unsafe { fcntl(stream.as_raw_fd(), F_SETFD, FD_CLOEXEC) })?;
+    stream.set_nonblocking(true)?;
+    Ok(stream)
+}
+
+/// `connect(2)` for a socket made by [`unix_stream_socket`]. Being non-blocking, it fails
+/// with `EAGAIN` ([`io::ErrorKind::WouldBlock`]) instead of waiting while the listener's
+/// backlog is full (Linux); calling it again on the same socket retries.
+pub fn connect_unix(socket: &UnixStream, path: &Path) -> io::Result<()> {
+    let address = sockaddr_un(path)?;
+    let length = u32::from(address.1);
+    // SAFETY: `address.0` is a properly initialised `sockaddr_un` that lives across the call,
+    // and `length` does not exceed its size (checked in `sockaddr_un`).
+    check(unsafe { connect(socket.as_raw_fd(), &address.0, length) }).map(drop)
+}
+
+/// The address for `path` and the length to pass with it: up to and including the path's
+/// terminating NUL, as std computes it. A path that does not fit is refused.
+fn sockaddr_un(path: &Path) -> io::Result<(SockaddrUn, u8)> {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    let mut address = SockaddrUn {
+        sun_family: AF_UNIX as u16,
+        sun_path: [0; 108],
+    };
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    let mut address = SockaddrUn {
+        sun_len: 0,
+        sun_family: AF_UNIX as u8,
+        sun_path: [0; 104],
+    };
+    let bytes = path.as_os_str().as_bytes();
+    let capacity = address.sun_path.len();
+    // The path must leave room for its terminating NUL.
+    let Some(target) = address.sun_path.get_mut(..bytes.len()) else {
+        return Err(io::ErrorKind::InvalidFilename.into());
+    };
+    if bytes.len() >= capacity {
+        return Err(io::ErrorKind::InvalidFilename.into());
+    }
+    target.copy_from_slice(bytes);
+    let offset = std::mem::size_of::<SockaddrUn>() - capacity;
+    // At most 110 (Linux) or 106 (the BSDs): it fits `sun_len`.
+    let length = u8::try_from(offset + bytes.len() + 1)
+        .map_err(|_| io::Error::from(io::ErrorKind::InvalidFilename))?;
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    {
+        address.sun_len = length;
+    }
+    Ok((address, length))
+}
+
+/// Sets the backlog of a listening socket (`listen(2)` again, which Linux and the BSDs allow).
+/// For tests: std listens with the largest backlog the system allows, too many connections to
+/// fill; a backlog of 1 is full after two.
+pub fn set_backlog(listener: &UnixListener, backlog: i32) -> io::Result<()> {
+    // SAFETY: listen(2) takes plain integers; the descriptor is open (owned by `listener`).
+    check(unsafe { listen(listener.as_raw_fd(), backlog) }).map(drop)
+}
+
+/// Makes `file` the standard input of this process (`dup2(2)` onto descriptor 0), for a
+/// command about to be started.
+pub fn replace_stdin(file: &std::fs::File) -> io::Result<()> {
+    // SAFETY: dup2(2) takes plain integers; the source descriptor is open (owned by `file`).
+    // Replacing descriptor 0 invalidates nothing Rust owns: std keeps no handle on it.
+    check(unsafe { dup2(file.as_raw_fd(), 0) }).map(drop)
+}
+
+/// Runs `program` with `argv` (`argv[0]` first) and this process's own environment,
+/// descriptors and signal dispositions, as `execve(2)` would see them: no shell, no `PATH`
+/// search (a name without a slash is relative to the working directory). Waits for it.
+///
+/// An `Err` means it could not be started (posix_spawn(3) reports the failed `execve`).
+pub fn spawn_and_wait(program: &CStr, argv: &[&CStr]) -> io::Result<ExitStatus> {
+    let mut pointers: Vec<*const c_char> = Vec::with_capacity(argv.len().saturating_add(1));
+    pointers.extend(argv.iter().map(|arg| arg.as_ptr()));
+    pointers.push(std::ptr::null());
+    let mut pid: Pid = 0;
+    // SAFETY: `program` and every `argv` string are NUL-terminated and outlive the call;
+    // `pointers` ends with the null pointer that posix_spawn(3) requires; no file actions and
+    // no attributes (both null) are allowed; `environment()` is the live, null-terminated
+    // environment of this process, which nothing changes during the call.
+    let error = unsafe {
+        posix_spawn(
+            &mut pid,
+            program.as_ptr(),
+            std::ptr::null(),
+            std::ptr::null(),
+            pointers.as_ptr(),
+            environment(),
+        )
+    };
+    if error != 0 {
+        return Err(io::Error::from_raw_os_error(error));
+    }
+    let mut status: c_int = 0;
+    loop {
+        // SAFETY: `status` is a valid place for waitpid(2) to write to; `pid` is our child.
+        match check(unsafe { waitpid(pid, &mut status, 0) }) {
+            Ok(_) => return Ok(ExitStatus::from_raw(status)),
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        }
+    }
+}
