@@ -7,8 +7,8 @@
 //! remap. They are kept as bytes here and judged by the code that uses them.
 //!
 //! The process environment is not copied: a real OpenVPN environment has some 60 variables and
-//! a hook reads about ten, so each one is looked up when asked for (`getenv(3)` through
-//! `std::env::var_os`). Copying them all cost more than half of a run's instructions. An
+//! a hook reads about ten, so each one is looked up when asked for (`sys::getenv`). Copying
+//! them all cost more than half of a run's instructions. An
 //! explicit environment (tests) is a plain `Vec` searched linearly: `HashMap` would seed its
 //! hasher from the OS random source (`getrandom(2)`), which the hooks must never call.
 
@@ -48,7 +48,7 @@ impl HookEnv {
     /// borrow of `self` says, whatever later happens to the environment.
     pub fn get(&self, name: &str) -> Option<&[u8]> {
         match &self.pairs {
-            None => std::env::var_os(name).map(|value| &*value.into_vec().leak()),
+            None => crate::sys::getenv(name.as_bytes()).map(|value| &*value.leak()),
             Some(pairs) => pairs
                 .iter()
                 .find(|(k, _)| k.as_bytes() == name.as_bytes())

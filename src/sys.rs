@@ -6,13 +6,19 @@
 //!   thread to be bounded (which costs the binaries some 28 KB);
 //! - `posix_spawn(3)` + `waitpid(2)` for a chained command, with the hook's own environment
 //!   passed on as it is: `std::process::Command` rebuilds the environment and adds a `PATH`
-//!   search, which OpenVPN does not do (and costs some 27 KB).
+//!   search, which OpenVPN does not do (and costs some 27 KB);
+//! - `getenv`: one variable, without copying the whole environment as `std::env::vars_os` does;
+//! - [`Arena`], the binaries' allocator: a run allocates a few kilobytes and exits, so memory
+//!   is taken from a static block and never given back (musl's `malloc` and `free` were a
+//!   fifth of a run's instructions).
 //!
 //! Every constant and structure layout below names the header it comes from, per system; the
 //! values were checked against the headers of Linux (musl and glibc, including MIPS) and of
 //! FreeBSD, OpenBSD, NetBSD and macOS. Nothing here keeps a pointer beyond the call it was
 //! made for.
 
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::UnsafeCell;
 use std::ffi::{c_char, c_int, CStr};
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
@@ -21,6 +27,7 @@ use std::os::unix::net::{UnixListener, UnixStream};
 use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
 use std::process::ExitStatus;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// `pid_t`: `int` on every system this builds for (`<sys/types.h>`).
 type Pid = c_int;
@@ -113,6 +120,37 @@ fn environment() -> *const *const c_char {
     // SAFETY: `_NSGetEnviron` takes no arguments and returns the address of the process's
     // `environ` variable, which is valid for the life of the process.
     unsafe { *_NSGetEnviron() }
+}
+
+/// The value of the environment variable `name`, copied: the first entry `name=VALUE` of the
+/// process environment, as getenv(3) finds it, without copying the rest of the environment
+/// (`std::env::vars_os` copies all of it; `std::env::var_os` costs three times as much per
+/// lookup as this, mostly in musl's byte-wise `strncmp`). A name that is empty or holds `=` or
+/// NUL is never set.
+pub fn getenv(name: &[u8]) -> Option<Vec<u8>> {
+    if name.is_empty() || name.contains(&b'=') || name.contains(&0) {
+        return None;
+    }
+    let mut entries = environment();
+    // SAFETY: `environ` is null or points to an array of pointers that ends with a null
+    // pointer, each to a NUL-terminated string, and nothing changes it while this runs (the
+    // hooks run one thread and never call setenv(3)). An entry is read only up to its first
+    // byte that differs from `name`, which is at the latest its terminating NUL since `name`
+    // holds none; past `name=` only up to its NUL (`CStr::from_ptr`), and that value is copied
+    // before anything else runs.
+    unsafe {
+        while !entries.is_null() && !(*entries).is_null() {
+            let entry = (*entries).cast::<u8>();
+            if name.iter().enumerate().all(|(i, &b)| *entry.add(i) == b)
+                && *entry.add(name.len()) == b'='
+            {
+                let value = CStr::from_ptr(entry.add(name.len() + 1).cast());
+                return Some(value.to_bytes().to_vec());
+            }
+            entries = entries.add(1);
+        }
+    }
+    None
 }
 
 /// The result of a C call that returns -1 and sets `errno` on failure.
@@ -233,6 +271,131 @@ pub fn spawn_and_wait(program: &CStr, argv: &[&CStr]) -> io::Result<ExitStatus> 
             Ok(_) => return Ok(ExitStatus::from_raw(status)),
             Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
             Err(error) => return Err(error),
+        }
+    }
+}
+
+/// A bump allocator over a static block of `SIZE` bytes, for a short-lived process: what it
+/// hands out is never reused, and when the block is used up it passes requests on to the C
+/// library's `malloc` (whose memory it does free). A hook run allocates a few kilobytes; the
+/// block is in `.bss`, so it costs no file size and only the pages touched.
+#[repr(C, align(16))]
+pub struct Arena<const SIZE: usize> {
+    memory: UnsafeCell<[u8; SIZE]>,
+    /// Bytes of `memory` handed out so far.
+    used: AtomicUsize,
+}
+
+// SAFETY: the only shared mutable state is `used`, an atomic; each byte of `memory` is handed
+// out at most once (compare-and-swap on `used`), so no two threads ever get the same bytes.
+unsafe impl<const SIZE: usize> Sync for Arena<SIZE> {}
+
+impl<const SIZE: usize> Arena<SIZE> {
+    pub const fn new() -> Arena<SIZE> {
+        Arena {
+            memory: UnsafeCell::new([0; SIZE]),
+            used: AtomicUsize::new(0),
+        }
+    }
+
+    /// Whether `ptr` points into the block.
+    fn contains(&self, ptr: *mut u8) -> bool {
+        let start = self.memory.get() as usize;
+        (start..start + SIZE).contains(&(ptr as usize))
+    }
+}
+
+impl<const SIZE: usize> Default for Arena<SIZE> {
+    fn default() -> Arena<SIZE> {
+        Arena::new()
+    }
+}
+
+// SAFETY: `alloc` returns either null, memory from `System` (which keeps the contract), or a
+// range of the block that fits `layout` (aligned, `size` bytes inside the block) and that no
+// other allocation has been or will be given; `dealloc` gives back to `System` exactly what
+// came from it.
+unsafe impl<const SIZE: usize> GlobalAlloc for Arena<SIZE> {
+    // SAFETY: as for the impl above.
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let base = self.memory.get().cast::<u8>();
+        let mut used = self.used.load(Ordering::Relaxed);
+        loop {
+            let pad = base.wrapping_add(used).align_offset(layout.align());
+            let end = used
+                .checked_add(pad)
+                .and_then(|start| start.checked_add(layout.size()));
+            let Some(end) = end.filter(|&end| end <= SIZE) else {
+                // SAFETY: the caller's `layout` is passed on unchanged.
+                return unsafe { System.alloc(layout) };
+            };
+            match self
+                .used
+                .compare_exchange_weak(used, end, Ordering::Relaxed, Ordering::Relaxed)
+            {
+                // `used + pad <= end <= SIZE`: the offset stays inside the block.
+                Ok(_) => return base.wrapping_add(used + pad),
+                Err(now) => used = now,
+            }
+        }
+    }
+
+    // SAFETY: as for the impl above.
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        if !self.contains(ptr) {
+            // SAFETY: not from the block, so from `System.alloc` with this `layout`.
+            unsafe { System.dealloc(ptr, layout) }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_arena_aligns_and_falls_back_to_malloc_when_full() {
+        let arena: Arena<64> = Arena::new();
+        // (size, align, expected offset in the block or None for malloc)
+        let cases: &[(usize, usize, Option<usize>)] = &[
+            (3, 1, Some(0)),
+            (8, 8, Some(8)),
+            (1, 1, Some(16)),
+            (16, 16, Some(32)),
+            (17, 1, None),
+            (15, 1, Some(48)),
+            (1, 1, Some(63)),
+            (1, 1, None),
+        ];
+        let start = arena.memory.get() as usize;
+        for &(size, align, expected) in cases {
+            let layout = Layout::from_size_align(size, align).unwrap();
+            // SAFETY: a non-zero size; the memory is written and given back below.
+            let ptr = unsafe { arena.alloc(layout) };
+            assert!(!ptr.is_null());
+            assert_eq!(ptr as usize % align, 0, "{size} {align}");
+            let offset = arena.contains(ptr).then(|| ptr as usize - start);
+            assert_eq!(offset, expected, "{size} {align}");
+            // SAFETY: `ptr` has `size` writable bytes and came from this allocator.
+            unsafe {
+                ptr.write_bytes(0xa5, size);
+                arena.dealloc(ptr, layout);
+            }
+        }
+    }
+
+    #[test]
+    fn getenv_finds_exactly_the_name() {
+        // The test binary's own environment: cargo sets CARGO_PKG_NAME for it.
+        let cases: &[(&[u8], Option<&[u8]>)] = &[
+            (b"CARGO_PKG_NAME", Some(b"vpn-log")),
+            (b"CARGO_PKG_NAM", None),
+            (b"CARGO_PKG_NAME=", None),
+            (b"", None),
+            (b"NO_SUCH_VARIABLE_IN_ANY_TEST", None),
+        ];
+        for &(name, expected) in cases {
+            assert_eq!(getenv(name).as_deref(), expected, "{name:?}");
         }
     }
 }
