@@ -128,20 +128,28 @@ fn environment() -> *const *const c_char {
 /// lookup as this, mostly in musl's byte-wise `strncmp`). A name that is empty or holds `=` or
 /// NUL is never set.
 pub fn getenv(name: &[u8]) -> Option<Vec<u8>> {
-    if name.is_empty() || name.contains(&b'=') || name.contains(&0) {
+    let Some((&first, rest)) = name.split_first() else {
+        return None;
+    };
+    if name.contains(&b'=') || name.contains(&0) {
         return None;
     }
     let mut entries = environment();
-    // SAFETY: `environ` is null or points to an array of pointers that ends with a null
-    // pointer, each to a NUL-terminated string, and nothing changes it while this runs (the
-    // hooks run one thread and never call setenv(3)). An entry is read only up to its first
-    // byte that differs from `name`, which is at the latest its terminating NUL since `name`
-    // holds none; past `name=` only up to its NUL (`CStr::from_ptr`), and that value is copied
-    // before anything else runs.
+    if entries.is_null() {
+        return None;
+    }
+    // SAFETY: `environ` points to an array of pointers that ends with a null pointer, each to
+    // a NUL-terminated string, and nothing changes it while this runs (the hooks run one
+    // thread and never call setenv(3)). An entry is read only up to its first byte that
+    // differs from `name`, which is at the latest its terminating NUL since `name` holds none;
+    // past `name=` only up to its NUL (`CStr::from_ptr`), and that value is copied before
+    // anything else runs.
     unsafe {
-        while !entries.is_null() && !(*entries).is_null() {
+        while !(*entries).is_null() {
             let entry = (*entries).cast::<u8>();
-            if name.iter().enumerate().all(|(i, &b)| *entry.add(i) == b)
+            // Most entries differ in the first byte: a lookup costs a few instructions each.
+            if *entry == first
+                && rest.iter().enumerate().all(|(i, &b)| *entry.add(i + 1) == b)
                 && *entry.add(name.len()) == b'='
             {
                 let value = CStr::from_ptr(entry.add(name.len() + 1).cast());
