@@ -149,7 +149,10 @@ pub fn getenv(name: &[u8]) -> Option<Vec<u8>> {
             let entry = (*entries).cast::<u8>();
             // Most entries differ in the first byte: a lookup costs a few instructions each.
             if *entry == first
-                && rest.iter().enumerate().all(|(i, &b)| *entry.add(i + 1) == b)
+                && rest
+                    .iter()
+                    .enumerate()
+                    .all(|(i, &b)| *entry.add(i + 1) == b)
                 && *entry.add(name.len()) == b'='
             {
                 let value = CStr::from_ptr(entry.add(name.len() + 1).cast());
