@@ -12,6 +12,7 @@
 //! for it just as long; a limit could only be enforced by killing it halfway through its work
 //! (a firewall rule half applied), which is worse than the wait it would save.
 
+use crate::diag::write_io_error;
 use crate::env::HookEnv;
 use crate::sys;
 use std::ffi::{CStr, CString, OsString};
@@ -36,9 +37,18 @@ pub struct RunError {
     error: io::Error,
 }
 
+impl RunError {
+    /// `cannot run: No such file or directory (os error 2)`, without `core::fmt`.
+    pub fn message(&self) -> Vec<u8> {
+        let mut out = b"cannot run: ".to_vec();
+        write_io_error(&mut out, &self.error);
+        out
+    }
+}
+
 impl fmt::Display for RunError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot run: {}", self.error)
+        f.write_str(&String::from_utf8_lossy(&self.message()))
     }
 }
 
@@ -48,9 +58,18 @@ pub struct DeferredError {
     error: io::Error,
 }
 
+impl DeferredError {
+    /// `cannot read: ...`, without `core::fmt`.
+    pub fn message(&self) -> Vec<u8> {
+        let mut out = b"cannot read: ".to_vec();
+        write_io_error(&mut out, &self.error);
+        out
+    }
+}
+
 impl fmt::Display for DeferredError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot read: {}", self.error)
+        f.write_str(&String::from_utf8_lossy(&self.message()))
     }
 }
 

@@ -14,7 +14,7 @@
 //! but the undelivered record, which is a finished record and one line by construction.
 
 use crate::escape::{write_escaped, write_line_safe};
-use std::io::Write;
+use std::io::{self, ErrorKind, Write};
 
 /// How many bytes of a bad variable's value a warning shows.
 const VALUE_CAP: usize = 64;
@@ -81,6 +81,55 @@ impl Diagnostics {
     }
 }
 
+/// Appends the text `error`'s `Display` shows (`No such file or directory (os error 2)`)
+/// without `core::fmt`, whose machinery would add some 13 KB to each binary.
+pub fn write_io_error(out: &mut Vec<u8>, error: &io::Error) {
+    match error.raw_os_error() {
+        Some(code) => {
+            crate::sys::write_strerror(out, code);
+            out.extend_from_slice(b" (os error ");
+            crate::numbers::write_i64(out, i64::from(code));
+            out.push(b')');
+        }
+        None => out.extend_from_slice(kind_text(error.kind()).as_bytes()),
+    }
+}
+
+/// What std's `Display` shows for the kinds a hook can meet (file and socket errors, and the
+/// hooks' own `WriteZero` and `InvalidInput`); other kinds read as "other error".
+pub fn kind_text(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::NotFound => "entity not found",
+        ErrorKind::PermissionDenied => "permission denied",
+        ErrorKind::ConnectionRefused => "connection refused",
+        ErrorKind::ConnectionReset => "connection reset",
+        ErrorKind::NotConnected => "not connected",
+        ErrorKind::AddrNotAvailable => "address not available",
+        ErrorKind::BrokenPipe => "broken pipe",
+        ErrorKind::AlreadyExists => "entity already exists",
+        ErrorKind::WouldBlock => "operation would block",
+        ErrorKind::NotADirectory => "not a directory",
+        ErrorKind::IsADirectory => "is a directory",
+        ErrorKind::ReadOnlyFilesystem => "read-only filesystem or storage medium",
+        ErrorKind::StaleNetworkFileHandle => "stale network file handle",
+        ErrorKind::InvalidInput => "invalid input parameter",
+        ErrorKind::InvalidData => "invalid data",
+        ErrorKind::TimedOut => "timed out",
+        ErrorKind::WriteZero => "write zero",
+        ErrorKind::StorageFull => "no storage space",
+        ErrorKind::FileTooLarge => "file too large",
+        ErrorKind::ResourceBusy => "resource busy",
+        ErrorKind::Deadlock => "deadlock",
+        ErrorKind::TooManyLinks => "too many links",
+        ErrorKind::InvalidFilename => "invalid filename",
+        ErrorKind::Interrupted => "operation interrupted",
+        ErrorKind::Unsupported => "unsupported",
+        ErrorKind::UnexpectedEof => "unexpected end of file",
+        ErrorKind::OutOfMemory => "out of memory",
+        _ => "other error",
+    }
+}
+
 /// One write to stderr; failures (a closed pipe, a full disk) are ignored, there is nowhere
 /// left to report them.
 fn write_stderr(line: &[u8]) {
@@ -118,5 +167,48 @@ mod tests {
         assert_eq!(shown, br"o\'neil\\\x0A");
         // Escaped text passes the line escaping unchanged.
         assert_eq!(diag.line(&[&shown]), [b"p: ", &shown[..], b"\n"].concat());
+    }
+
+    #[test]
+    fn io_errors_read_as_std_shows_them() {
+        let kinds = [
+            ErrorKind::NotFound,
+            ErrorKind::PermissionDenied,
+            ErrorKind::ConnectionRefused,
+            ErrorKind::ConnectionReset,
+            ErrorKind::NotConnected,
+            ErrorKind::AddrNotAvailable,
+            ErrorKind::BrokenPipe,
+            ErrorKind::AlreadyExists,
+            ErrorKind::WouldBlock,
+            ErrorKind::NotADirectory,
+            ErrorKind::IsADirectory,
+            ErrorKind::ReadOnlyFilesystem,
+            ErrorKind::StaleNetworkFileHandle,
+            ErrorKind::InvalidInput,
+            ErrorKind::InvalidData,
+            ErrorKind::TimedOut,
+            ErrorKind::WriteZero,
+            ErrorKind::StorageFull,
+            ErrorKind::FileTooLarge,
+            ErrorKind::ResourceBusy,
+            ErrorKind::Deadlock,
+            ErrorKind::TooManyLinks,
+            ErrorKind::InvalidFilename,
+            ErrorKind::Interrupted,
+            ErrorKind::Unsupported,
+            ErrorKind::UnexpectedEof,
+            ErrorKind::OutOfMemory,
+            ErrorKind::Other,
+        ];
+        let errors = kinds
+            .into_iter()
+            .map(io::Error::from)
+            .chain([2, 13, 36].map(io::Error::from_raw_os_error));
+        for error in errors {
+            let mut out = Vec::new();
+            write_io_error(&mut out, &error);
+            assert_eq!(String::from_utf8(out).unwrap(), error.to_string());
+        }
     }
 }

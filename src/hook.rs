@@ -173,10 +173,7 @@ fn run_chain(event: Event, chain: &Chain, diag: &Diagnostics) -> Chained {
             crate::numbers::write_u64(&mut problem, u64::from(status));
             (Chained::Ended(status), problem)
         }
-        Err(error) => (
-            Chained::NotRun,
-            [b": ", error.to_string().as_bytes()].concat(),
-        ),
+        Err(error) => (Chained::NotRun, [&b": "[..], &error.message()].concat()),
     };
     let consequence: &[u8] = match event {
         Event::Connect => b"; client rejected, not recorded",
@@ -194,7 +191,7 @@ fn read_deferred(env: &HookEnv, diag: &Diagnostics) -> bool {
         Err(error) => {
             diag.say(&[
                 b"warning: client_connect_deferred_file: ",
-                error.to_string().as_bytes(),
+                &error.message(),
                 b"; recording the connection as not deferred",
             ]);
             false
@@ -280,7 +277,7 @@ impl Delivery<'_> {
                 false
             }
             Err(SyslogFailure::NotSent(error)) => {
-                self.diag.say(&[b"syslog: ", error.as_bytes()]);
+                self.diag.say(&[b"syslog: ", &error]);
                 false
             }
         }

@@ -8,6 +8,8 @@
 //!   passed on as it is: `std::process::Command` rebuilds the environment and adds a `PATH`
 //!   search, which OpenVPN does not do (and costs some 27 KB);
 //! - `getenv`: one variable, without copying the whole environment as `std::env::vars_os` does;
+//! - `strerror(3)`: an OS error's text without `io::Error`'s `Display`, whose `core::fmt`
+//!   machinery is some 13 KB of each binary when a single `Display` is reached at run time;
 //! - [`Arena`], the binaries' allocator: a run allocates a few kilobytes and exits, so memory
 //!   is taken from a static block and never given back (musl's `malloc` and `free` were a
 //!   fifth of a run's instructions).
@@ -47,6 +49,7 @@ extern "C" {
         envp: *const *const c_char,
     ) -> c_int;
     fn waitpid(pid: Pid, status: *mut c_int, options: c_int) -> Pid;
+    fn strerror(code: c_int) -> *const c_char;
 }
 
 /// `AF_UNIX` (`<sys/socket.h>`): 1 on Linux, the BSDs and macOS.
@@ -97,6 +100,69 @@ struct SockaddrUn {
     sun_len: u8,
     sun_family: u8,
     sun_path: [u8; 104],
+}
+
+/// The error numbers std has no `ErrorKind` for, per system (`<errno.h>`; Linux on MIPS
+/// and SPARC numbers them differently from the other Linux architectures).
+pub mod errno {
+    #[cfg(all(
+        any(target_os = "linux", target_os = "android"),
+        any(
+            target_arch = "mips",
+            target_arch = "mips64",
+            target_arch = "mips32r6",
+            target_arch = "mips64r6"
+        )
+    ))]
+    mod values {
+        pub const EPROTOTYPE: i32 = 98;
+        pub const ENOBUFS: i32 = 132;
+        pub const ENAMETOOLONG: i32 = 78;
+    }
+    #[cfg(all(
+        any(target_os = "linux", target_os = "android"),
+        any(target_arch = "sparc", target_arch = "sparc64")
+    ))]
+    mod values {
+        pub const EPROTOTYPE: i32 = 41;
+        pub const ENOBUFS: i32 = 55;
+        pub const ENAMETOOLONG: i32 = 63;
+    }
+    #[cfg(all(
+        any(target_os = "linux", target_os = "android"),
+        not(any(
+            target_arch = "mips",
+            target_arch = "mips64",
+            target_arch = "mips32r6",
+            target_arch = "mips64r6",
+            target_arch = "sparc",
+            target_arch = "sparc64"
+        ))
+    ))]
+    mod values {
+        pub const EPROTOTYPE: i32 = 91;
+        pub const ENOBUFS: i32 = 105;
+        pub const ENAMETOOLONG: i32 = 36;
+    }
+    #[cfg(any(target_os = "illumos", target_os = "solaris"))]
+    mod values {
+        pub const EPROTOTYPE: i32 = 98;
+        pub const ENOBUFS: i32 = 132;
+        pub const ENAMETOOLONG: i32 = 78;
+    }
+    // The BSDs and macOS share the 4.4BSD numbers.
+    #[cfg(not(any(
+        target_os = "linux",
+        target_os = "android",
+        target_os = "illumos",
+        target_os = "solaris"
+    )))]
+    mod values {
+        pub const EPROTOTYPE: i32 = 41;
+        pub const ENOBUFS: i32 = 55;
+        pub const ENAMETOOLONG: i32 = 63;
+    }
+    pub use values::{ENAMETOOLONG, ENOBUFS, EPROTOTYPE};
 }
 
 /// The process environment (`environ`, POSIX `<unistd.h>`); on macOS executables reach it
@@ -164,6 +230,14 @@ pub fn getenv(name: &[u8]) -> Option<Vec<u8>> {
     None
 }
 
+/// Appends the C library's text for the OS error `code` (`No such file or directory`).
+pub fn write_strerror(out: &mut Vec<u8>, code: i32) {
+    // SAFETY: strerror(3) returns a pointer to a NUL-terminated string, which stays valid
+    // until the next call to it in this thread (a static table in musl); it is copied at once.
+    let text = unsafe { CStr::from_ptr(strerror(code)) };
+    out.extend_from_slice(text.to_bytes());
+}
+
 /// The result of a C call that returns -1 and sets `errno` on failure.
 fn check(result: c_int) -> io::Result<c_int> {
     if result == -1 {
@@ -186,10 +260,11 @@ pub fn unix_stream_socket() -> io::Result<UnixStream> {
     Ok(stream)
 }
 
-/// `connect(2)` for a socket made by [`unix_stream_socket`]. Being non-blocking, it fails
-/// with `EAGAIN` ([`io::ErrorKind::WouldBlock`]) instead of waiting while the listener's
-/// backlog is full (Linux); calling it again on the same socket retries.
-pub fn connect_unix(socket: &UnixStream, path: &Path) -> io::Result<()> {
+/// `connect(2)` for an `AF_UNIX` socket. For a stream socket made by [`unix_stream_socket`]
+/// it fails with `EAGAIN` ([`io::ErrorKind::WouldBlock`]) instead of waiting while the
+/// listener's backlog is full (Linux); calling it again on the same socket retries. A path too
+/// long for an address fails with `ENAMETOOLONG`.
+pub fn connect_unix(socket: &impl AsRawFd, path: &Path) -> io::Result<()> {
     let address = sockaddr_un(path)?;
     let length = u32::from(address.1);
     // SAFETY: `address.0` is a properly initialised `sockaddr_un` that lives across the call,
@@ -215,16 +290,16 @@ fn sockaddr_un(path: &Path) -> io::Result<(SockaddrUn, u8)> {
     let capacity = address.sun_path.len();
     // The path must leave room for its terminating NUL.
     let Some(target) = address.sun_path.get_mut(..bytes.len()) else {
-        return Err(io::ErrorKind::InvalidFilename.into());
+        return Err(io::Error::from_raw_os_error(errno::ENAMETOOLONG));
     };
     if bytes.len() >= capacity {
-        return Err(io::ErrorKind::InvalidFilename.into());
+        return Err(io::Error::from_raw_os_error(errno::ENAMETOOLONG));
     }
     target.copy_from_slice(bytes);
     let offset = std::mem::size_of::<SockaddrUn>() - capacity;
     // At most 110 (Linux) or 106 (the BSDs): it fits `sun_len`.
     let length = u8::try_from(offset + bytes.len() + 1)
-        .map_err(|_| io::Error::from(io::ErrorKind::InvalidFilename))?;
+        .map_err(|_| io::Error::from_raw_os_error(errno::ENAMETOOLONG))?;
     #[cfg(not(any(target_os = "linux", target_os = "android")))]
     {
         address.sun_len = length;
@@ -392,6 +467,19 @@ mod tests {
                 ptr.write_bytes(0xa5, size);
                 arena.dealloc(ptr, layout);
             }
+        }
+    }
+
+    #[test]
+    fn strerror_is_what_io_error_shows() {
+        for code in [2, 13, 36, 99999] {
+            let mut out = Vec::new();
+            write_strerror(&mut out, code);
+            let expected = io::Error::from_raw_os_error(code).to_string();
+            assert_eq!(
+                format!("{} (os error {code})", String::from_utf8(out).unwrap()),
+                expected
+            );
         }
     }
 

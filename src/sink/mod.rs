@@ -35,7 +35,7 @@ pub enum SyslogFailure {
     /// It was longer than [`wire::MAX_MESSAGE`]: sent cut (see [`wire::write_message`]).
     SentCut,
     /// It was not sent; the text says why.
-    NotSent(String),
+    NotSent(Vec<u8>),
 }
 
 /// Sends `message` to the daemon at `socket`, or at the first of [`wire::SOCKET_PATHS`] that is
@@ -53,7 +53,7 @@ pub fn send_to_syslog(socket: Option<&Path>, message: &SyslogMessage) -> Result<
         Some(path) => syslog::send(path, &bytes, syslog::SEND_BUDGET),
         None => Err(syslog::SyslogError::no_socket()),
     }
-    .map_err(|error| SyslogFailure::NotSent(error.to_string()))?;
+    .map_err(|error| SyslogFailure::NotSent(error.message()))?;
     if whole {
         Ok(())
     } else {

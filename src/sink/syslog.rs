@@ -14,9 +14,12 @@
 
 pub use super::wire::{self, SOCKET_PATHS};
 
+use crate::diag::write_io_error;
+use crate::numbers::write_u64;
 use crate::sys;
 use std::fmt;
 use std::io::{self, Write};
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::FileTypeExt;
 use std::os::unix::net::UnixDatagram;
 use std::path::{Path, PathBuf};
@@ -70,33 +73,51 @@ impl SyslogError {
     }
 }
 
-impl fmt::Display for SyslogError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl SyslogError {
+    /// The message: `/dev/log: cannot connect: Connection refused (os error 111)`. Written
+    /// without `core::fmt` (see `diag::write_io_error`).
+    pub fn message(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(128);
         if let Some(path) = &self.path {
-            write!(f, "{}: ", path.display())?;
+            out.extend_from_slice(path.as_os_str().as_bytes());
+            out.extend_from_slice(b": ");
         }
-        match &self.kind {
+        let (what, error): (&[u8], _) = match &self.kind {
             SyslogErrorKind::NoSocket => {
-                f.write_str("no socket at")?;
+                out.extend_from_slice(b"no socket at");
                 for (i, path) in SOCKET_PATHS.iter().enumerate() {
-                    f.write_str(if i == 0 { " " } else { ", " })?;
-                    f.write_str(path)?;
+                    out.extend_from_slice(if i == 0 { b" " } else { b", " });
+                    out.extend_from_slice(path.as_bytes());
                 }
-                Ok(())
+                return out;
             }
-            SyslogErrorKind::Socket(error) => write!(f, "cannot create a socket: {error}"),
-            SyslogErrorKind::Connect(error) => write!(f, "cannot connect: {error}"),
-            SyslogErrorKind::Send(error) => write!(f, "cannot send: {error}"),
+            SyslogErrorKind::Socket(error) => (b"cannot create a socket: ", error),
+            SyslogErrorKind::Connect(error) => (b"cannot connect: ", error),
+            SyslogErrorKind::Send(error) => (b"cannot send: ", error),
             SyslogErrorKind::TimedOut => {
                 let millis = self.budget.as_millis();
-                f.write_str("the syslog daemon did not take the message within ")?;
-                match (millis / 1000, millis % 1000) {
-                    (seconds, 0) => write!(f, "{seconds} s")?,
-                    _ => write!(f, "{millis} ms")?,
+                out.extend_from_slice(b"the syslog daemon did not take the message within ");
+                let millis = u64::try_from(millis).unwrap_or(u64::MAX);
+                if millis % 1000 == 0 {
+                    write_u64(&mut out, millis / 1000);
+                    out.extend_from_slice(b" s");
+                } else {
+                    write_u64(&mut out, millis);
+                    out.extend_from_slice(b" ms");
                 }
-                f.write_str(" (queue full or daemon stalled)")
+                out.extend_from_slice(b" (queue full or daemon stalled)");
+                return out;
             }
-        }
+        };
+        out.extend_from_slice(what);
+        write_io_error(&mut out, error);
+        out
+    }
+}
+
+impl fmt::Display for SyslogError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&String::from_utf8_lossy(&self.message()))
     }
 }
 
@@ -124,9 +145,9 @@ pub fn send(path: &Path, message: &[u8], budget: Duration) -> Result<(), SyslogE
     let deadline = start.checked_add(budget).unwrap_or(start);
     let fail = |kind| SyslogError::new(path, budget, kind);
     let socket = UnixDatagram::unbound().map_err(|e| fail(SyslogErrorKind::Socket(e)))?;
-    match socket.connect(path) {
+    match sys::connect_unix(&socket, path) {
         Ok(()) => {}
-        Err(error) if error.raw_os_error() == Some(errno::EPROTOTYPE) => {
+        Err(error) if error.raw_os_error() == Some(sys::errno::EPROTOTYPE) => {
             drop(socket);
             return send_stream(path, message, deadline).map_err(fail);
         }
@@ -180,7 +201,7 @@ fn retry_until(
             Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
             Err(error)
                 if error.kind() == io::ErrorKind::WouldBlock
-                    || error.raw_os_error() == Some(errno::ENOBUFS) => {}
+                    || error.raw_os_error() == Some(sys::errno::ENOBUFS) => {}
             Err(error) => return Err(fail(error)),
         }
         let left = deadline.saturating_duration_since(Instant::now());
@@ -190,64 +211,6 @@ fn retry_until(
         thread::sleep(pause.min(left));
         pause = pause.saturating_mul(2).min(MAX_PAUSE);
     }
-}
-
-/// The two error numbers std has no `ErrorKind` for, per system (`<errno.h>`; Linux on MIPS
-/// and SPARC numbers them differently from the other Linux architectures).
-mod errno {
-    #[cfg(all(
-        any(target_os = "linux", target_os = "android"),
-        any(
-            target_arch = "mips",
-            target_arch = "mips64",
-            target_arch = "mips32r6",
-            target_arch = "mips64r6"
-        )
-    ))]
-    mod values {
-        pub const EPROTOTYPE: i32 = 98;
-        pub const ENOBUFS: i32 = 132;
-    }
-    #[cfg(all(
-        any(target_os = "linux", target_os = "android"),
-        any(target_arch = "sparc", target_arch = "sparc64")
-    ))]
-    mod values {
-        pub const EPROTOTYPE: i32 = 41;
-        pub const ENOBUFS: i32 = 55;
-    }
-    #[cfg(all(
-        any(target_os = "linux", target_os = "android"),
-        not(any(
-            target_arch = "mips",
-            target_arch = "mips64",
-            target_arch = "mips32r6",
-            target_arch = "mips64r6",
-            target_arch = "sparc",
-            target_arch = "sparc64"
-        ))
-    ))]
-    mod values {
-        pub const EPROTOTYPE: i32 = 91;
-        pub const ENOBUFS: i32 = 105;
-    }
-    #[cfg(any(target_os = "illumos", target_os = "solaris"))]
-    mod values {
-        pub const EPROTOTYPE: i32 = 98;
-        pub const ENOBUFS: i32 = 132;
-    }
-    // The BSDs and macOS share the 4.4BSD numbers.
-    #[cfg(not(any(
-        target_os = "linux",
-        target_os = "android",
-        target_os = "illumos",
-        target_os = "solaris"
-    )))]
-    mod values {
-        pub const EPROTOTYPE: i32 = 41;
-        pub const ENOBUFS: i32 = 55;
-    }
-    pub use values::{ENOBUFS, EPROTOTYPE};
 }
 
 #[cfg(test)]

@@ -5,14 +5,14 @@
 //! daemons and the one-second give-up run with `VPN_LOG_SLOW=1`: rsyslogd (package `rsyslog`)
 //! on a private socket, and BusyBox syslogd (package `busybox`), which only listens on
 //! `/dev/log`, in a private mount namespace with its own `/dev` (root and `unshare` from
-//! `util-linux`), so the host's `/dev/log` is never touched; and a stream socket whose backlog
-//! is full, in a private network namespace (root).
+//! `util-linux`), so the host's `/dev/log` is never touched. A stream socket whose backlog is
+//! full costs a second and needs nothing: it runs always, also through qemu-user.
 
 #[cfg(feature = "syslog")]
 mod with_syslog {
     use crate::util::{self, Hook, Run, TempDir};
     use std::io::Read;
-    use std::os::unix::net::{UnixDatagram, UnixListener, UnixStream};
+    use std::os::unix::net::{UnixDatagram, UnixListener};
     use std::path::Path;
     use std::process::{Child, Command, Stdio};
     use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -399,48 +399,26 @@ mod with_syslog {
         }
     }
 
-    /// Marks the run of the test binary that [`stream_backlog_helper`] works in.
-    const BACKLOG_HELPER: &str = "VPN_LOG_SYSLOG_BACKLOG_HELPER";
-
+    /// A stream daemon that stopped accepting: its listening socket's backlog (1 here, set
+    /// with `listen(2)` through `vpn_log::sys`, as std always asks for the largest) is filled
+    /// with connections nobody accepts, until a non-blocking `connect` says `EAGAIN`. A
+    /// blocking `connect` would then wait for ever; the hook gives up after its second.
     #[test]
     fn a_stream_daemon_with_a_full_backlog_costs_at_most_a_second() {
-        if !util::gate("VPN_LOG_SLOW")
-            || !util::require_root("stream backlog test (network namespace)")
-        {
-            return;
-        }
-        let unshare = util::require_program("unshare", "util-linux");
-        // A stream `connect` blocks while the listener's backlog is full. std listens with
-        // the largest backlog the system allows (`net.core.somaxconn`, 4096 on Linux), too
-        // many connections to make here; so this test binary runs itself in a private network
-        // namespace whose somaxconn is 0, where one connection fills the backlog, with only
-        // the helper test below selected.
-        let run = util::run(
-            Command::new(unshare)
-                .args(["--net", "sh", "-c"])
-                .arg("echo 0 >/proc/sys/net/core/somaxconn && exec \"$@\"")
-                .arg("sh")
-                .arg(std::env::current_exe().unwrap())
-                .args(["--exact", "syslog::with_syslog::stream_backlog_helper"])
-                .args(["--nocapture", "--test-threads=1"])
-                .env(BACKLOG_HELPER, "1"),
-        );
-        assert!(run.status.success(), "{}", run.report());
-        assert!(run.stdout().contains("1 passed"), "{}", run.report());
-    }
-
-    /// The body of the test above; does nothing in any other run.
-    #[test]
-    fn stream_backlog_helper() {
-        if std::env::var_os(BACKLOG_HELPER).is_none() {
-            return;
-        }
-        let somaxconn = std::fs::read_to_string("/proc/sys/net/core/somaxconn").unwrap();
-        assert_eq!(somaxconn.trim(), "0", "not in the test's network namespace");
         let dir = TempDir::new("syslog-backlog");
         let socket_path = dir.join("log");
-        let _listener = UnixListener::bind(&socket_path).unwrap();
-        let _filler = UnixStream::connect(&socket_path).unwrap();
+        let listener = UnixListener::bind(&socket_path).unwrap();
+        vpn_log::sys::set_backlog(&listener, 1).unwrap();
+        let mut fillers = Vec::new();
+        loop {
+            let filler = vpn_log::sys::unix_stream_socket().unwrap();
+            match vpn_log::sys::connect_unix(&filler, &socket_path) {
+                Ok(()) => fillers.push(filler),
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                Err(e) => panic!("filling the backlog: {e}"),
+            }
+            assert!(fillers.len() < 100, "the backlog never filled");
+        }
         let expected = record(util::CONNECT);
         let run = give_up_after_a_second(util::CONNECT, &socket_path);
         check_undelivered(&run, &socket_path, GAVE_UP, &expected);
@@ -465,6 +443,23 @@ mod with_syslog {
         );
         run.expect_code(1);
         run
+    }
+
+    /// A path too long for a socket address is reported, not cut.
+    #[test]
+    fn a_socket_path_too_long_is_reported() {
+        let long = format!("/tmp/{}", "x".repeat(120));
+        let run = hook(util::CONNECT)
+            .args(["--syslog", "--syslog-socket", &long])
+            .run();
+        run.expect_code(0);
+        assert!(
+            run.stderr().contains(&format!(
+                "syslog: {long}: cannot connect: File name too long"
+            )),
+            "{}",
+            run.report()
+        );
     }
 
     /// A daemon process, killed and reaped when the test ends, whether it passed or not.
