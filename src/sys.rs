@@ -194,9 +194,7 @@ fn environment() -> *const *const c_char {
 /// lookup as this, mostly in musl's byte-wise `strncmp`). A name that is empty or holds `=` or
 /// NUL is never set.
 pub fn getenv(name: &[u8]) -> Option<Vec<u8>> {
-    let Some((&first, rest)) = name.split_first() else {
-        return None;
-    };
+    let (&first, rest) = name.split_first()?;
     if name.contains(&b'=') || name.contains(&0) {
         return None;
     }
