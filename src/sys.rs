@@ -14,10 +14,11 @@
 //!   is taken from a static block and never given back (musl's `malloc` and `free` were a
 //!   fifth of a run's instructions).
 //!
-//! Every constant and structure layout below names the header it comes from, per system; the
-//! values were checked against the headers of Linux (musl and glibc, including MIPS) and of
-//! FreeBSD, OpenBSD, NetBSD and macOS. Nothing here keeps a pointer beyond the call it was
-//! made for.
+//! Every constant and structure layout below names the header it comes from, per system
+//! (Linux: musl's headers for x86_64, arm, aarch64 and mips; FreeBSD, OpenBSD, NetBSD and
+//! macOS: their `<sys/socket.h>`, `<sys/un.h>`, `<fcntl.h>`, `<errno.h>`); another system is
+//! a compile error until its values are looked up. Nothing here keeps a pointer beyond the call
+//! it was made for, except the allocator's block, which lives as long as the process.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::UnsafeCell;
@@ -30,6 +31,18 @@ use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
 use std::process::ExitStatus;
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+// The values below are known for these systems only; elsewhere they must be looked up first.
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd",
+    target_os = "dragonfly",
+    target_vendor = "apple"
+)))]
+compile_error!("src/sys.rs knows the C constants and layouts of Linux, the BSDs and macOS only");
 
 /// `pid_t`: `int` on every system this builds for (`<sys/types.h>`).
 type Pid = c_int;
@@ -94,7 +107,13 @@ struct SockaddrUn {
 
 /// The BSDs and macOS (4.4BSD): `u_char sun_len` (the length of the address), an 8-bit
 /// `sa_family_t sun_family`, then `char sun_path[104]`.
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
+#[cfg(any(
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd",
+    target_os = "dragonfly",
+    target_vendor = "apple"
+))]
 #[repr(C)]
 struct SockaddrUn {
     sun_len: u8,
