@@ -10,9 +10,9 @@
 //! - `getenv`: one variable, without copying the whole environment as `std::env::vars_os` does;
 //! - `strerror(3)`: an OS error's text without `io::Error`'s `Display`, whose `core::fmt`
 //!   machinery is some 13 KB of each binary when a single `Display` is reached at run time;
-//! - [`Arena`], the binaries' allocator: a run allocates a few kilobytes and exits, so memory
-//!   is taken from a static block and never given back (musl's `malloc` and `free` were a
-//!   fifth of a run's instructions).
+//! - [`Arena`], the binaries' allocator, with `mmap(2)`: a run allocates a few kilobytes and
+//!   exits, so memory is taken from a static block and never given back (musl's `malloc` and
+//!   `free` were a fifth of a run's instructions, and 9 KB of each binary).
 //!
 //! Every constant and structure layout below names the header it comes from, per system
 //! (Linux: musl's headers for x86_64, arm, aarch64 and mips; FreeBSD, OpenBSD, NetBSD and
@@ -20,7 +20,7 @@
 //! a compile error until its values are looked up. Nothing here keeps a pointer beyond the call
 //! it was made for, except the allocator's block, which lives as long as the process.
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::alloc::{GlobalAlloc, Layout};
 use std::cell::UnsafeCell;
 use std::ffi::{c_char, c_int, CStr};
 use std::io;
@@ -63,6 +63,21 @@ extern "C" {
     ) -> c_int;
     fn waitpid(pid: Pid, status: *mut c_int, options: c_int) -> Pid;
     fn strerror(code: c_int) -> *const c_char;
+    // `off_t` is 64 bits on musl, the BSDs, macOS and 64-bit glibc; 32-bit glibc names the
+    // 64-bit variant `mmap64`.
+    #[cfg_attr(
+        all(target_env = "gnu", target_pointer_width = "32"),
+        link_name = "mmap64"
+    )]
+    fn mmap(
+        address: *mut std::ffi::c_void,
+        length: usize,
+        protection: c_int,
+        flags: c_int,
+        fd: c_int,
+        offset: i64,
+    ) -> *mut std::ffi::c_void;
+    fn munmap(address: *mut std::ffi::c_void, length: usize) -> c_int;
 }
 
 /// `AF_UNIX` (`<sys/socket.h>`): 1 on Linux, the BSDs and macOS.
@@ -95,6 +110,38 @@ const SOCK_STREAM: c_int = 1;
 /// and macOS.
 const F_SETFD: c_int = 2;
 const FD_CLOEXEC: c_int = 1;
+
+/// `PROT_READ | PROT_WRITE` and `MAP_PRIVATE` (`<sys/mman.h>`): the same everywhere.
+const PROT_READ_WRITE: c_int = 1 | 2;
+const MAP_PRIVATE: c_int = 2;
+
+/// `MAP_ANONYMOUS` (`<sys/mman.h>`): 0x20 on Linux, 0x800 on Linux MIPS (musl
+/// `arch/mips/bits/mman.h`), 0x1000 on the BSDs and macOS.
+#[cfg(all(
+    any(target_os = "linux", target_os = "android"),
+    not(any(
+        target_arch = "mips",
+        target_arch = "mips64",
+        target_arch = "mips32r6",
+        target_arch = "mips64r6"
+    ))
+))]
+const MAP_ANONYMOUS: c_int = 0x20;
+#[cfg(all(
+    any(target_os = "linux", target_os = "android"),
+    any(
+        target_arch = "mips",
+        target_arch = "mips64",
+        target_arch = "mips32r6",
+        target_arch = "mips64r6"
+    )
+))]
+const MAP_ANONYMOUS: c_int = 0x800;
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+const MAP_ANONYMOUS: c_int = 0x1000;
+
+/// The smallest page size of the systems above: what `mmap` aligns to at least.
+const PAGE: usize = 4096;
 
 /// `struct sockaddr_un` (`<sys/un.h>`). Linux: `sa_family_t sun_family` (16 bits), then
 /// `char sun_path[108]`.
@@ -379,9 +426,10 @@ pub fn spawn_and_wait(program: &CStr, argv: &[&CStr]) -> io::Result<ExitStatus> 
 }
 
 /// A bump allocator over a static block of `SIZE` bytes, for a short-lived process: what it
-/// hands out is never reused, and when the block is used up it passes requests on to the C
-/// library's `malloc` (whose memory it does free). A hook run allocates a few kilobytes; the
-/// block is in `.bss`, so it costs no file size and only the pages touched.
+/// hands out is never reused. When the block is used up, requests get pages of their own from
+/// `mmap(2)`, given back by `munmap(2)`. A hook run allocates a few kilobytes; the block is in
+/// `.bss`, so it costs no file size and only the pages touched; and with no call to `malloc`
+/// anywhere, musl's allocator (some 9 KB) is not linked at all.
 #[repr(C, align(16))]
 pub struct Arena<const SIZE: usize> {
     memory: UnsafeCell<[u8; SIZE]>,
@@ -414,10 +462,10 @@ impl<const SIZE: usize> Default for Arena<SIZE> {
     }
 }
 
-// SAFETY: `alloc` returns either null, memory from `System` (which keeps the contract), or a
-// range of the block that fits `layout` (aligned, `size` bytes inside the block) and that no
-// other allocation has been or will be given; `dealloc` gives back to `System` exactly what
-// came from it.
+// SAFETY: `alloc` returns either null, fresh pages from `mmap` (page-aligned, so aligned for
+// any `layout` it accepts), or a range of the block that fits `layout` (aligned, `size` bytes
+// inside the block) and that no other allocation has been or will be given; `dealloc` unmaps
+// exactly what `mmap` mapped for that `layout`, and nothing of the block.
 unsafe impl<const SIZE: usize> GlobalAlloc for Arena<SIZE> {
     // SAFETY: as for the impl above.
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
@@ -429,8 +477,7 @@ unsafe impl<const SIZE: usize> GlobalAlloc for Arena<SIZE> {
                 .checked_add(pad)
                 .and_then(|start| start.checked_add(layout.size()));
             let Some(end) = end.filter(|&end| end <= SIZE) else {
-                // SAFETY: the caller's `layout` is passed on unchanged.
-                return unsafe { System.alloc(layout) };
+                return map_pages(layout);
             };
             match self
                 .used
@@ -446,9 +493,34 @@ unsafe impl<const SIZE: usize> GlobalAlloc for Arena<SIZE> {
     // SAFETY: as for the impl above.
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         if !self.contains(ptr) {
-            // SAFETY: not from the block, so from `System.alloc` with this `layout`.
-            unsafe { System.dealloc(ptr, layout) }
+            // SAFETY: not from the block, so mapped by `map_pages` for this `layout`'s size;
+            // nothing uses it after `dealloc`.
+            unsafe { munmap(ptr.cast(), layout.size()) };
         }
+    }
+}
+
+/// Fresh zeroed pages for `layout`, or null (an alignment above a page is never asked for).
+fn map_pages(layout: Layout) -> *mut u8 {
+    if layout.align() > PAGE {
+        return std::ptr::null_mut();
+    }
+    // SAFETY: an anonymous private mapping at an address of the kernel's choice touches no
+    // existing memory; `MAP_FAILED` (all bits set) is turned into null.
+    let pages = unsafe {
+        mmap(
+            std::ptr::null_mut(),
+            layout.size(),
+            PROT_READ_WRITE,
+            MAP_PRIVATE | MAP_ANONYMOUS,
+            -1,
+            0,
+        )
+    };
+    if pages as usize == usize::MAX {
+        std::ptr::null_mut()
+    } else {
+        pages.cast()
     }
 }
 
@@ -457,9 +529,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_arena_aligns_and_falls_back_to_malloc_when_full() {
+    fn the_arena_aligns_and_maps_pages_when_full() {
         let arena: Arena<64> = Arena::new();
-        // (size, align, expected offset in the block or None for malloc)
+        // (size, align, expected offset in the block, or None for pages of its own)
         let cases: &[(usize, usize, Option<usize>)] = &[
             (3, 1, Some(0)),
             (8, 8, Some(8)),
@@ -469,6 +541,7 @@ mod tests {
             (15, 1, Some(48)),
             (1, 1, Some(63)),
             (1, 1, None),
+            (100_000, 8, None),
         ];
         let start = arena.memory.get() as usize;
         for &(size, align, expected) in cases {
@@ -485,6 +558,10 @@ mod tests {
                 arena.dealloc(ptr, layout);
             }
         }
+        // More than a page of alignment is never asked for, and refused.
+        let layout = Layout::from_size_align(16, 2 * PAGE).unwrap();
+        // SAFETY: a non-zero size; nothing was allocated.
+        assert!(unsafe { arena.alloc(layout) }.is_null());
     }
 
     #[test]
