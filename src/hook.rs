@@ -244,11 +244,8 @@ impl Delivery<'_> {
         match result {
             Ok(()) => true,
             Err(error) => {
-                self.diag.say(&[
-                    path.as_os_str().as_bytes(),
-                    b": ",
-                    error.to_string().as_bytes(),
-                ]);
+                self.diag
+                    .say(&[path.as_os_str().as_bytes(), b": ", &error.message()]);
                 false
             }
         }

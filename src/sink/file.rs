@@ -24,7 +24,9 @@
 //! Missing directories are not created: a typo in `--file` should be reported, not turned into
 //! a surprise directory tree by a process running as `nobody`.
 
+use crate::diag::write_io_error;
 use crate::flags::O_NONBLOCK;
+use crate::numbers::write_u64;
 use std::fmt;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Seek, Write};
@@ -54,27 +56,49 @@ enum FileErrorKind {
     },
 }
 
-impl fmt::Display for FileError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl FileError {
+    /// The message: `cannot open for appending: Permission denied (os error 13)`. Written
+    /// without `core::fmt` (see `diag::write_io_error`).
+    pub fn message(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(96);
         match &self.kind {
-            FileErrorKind::Open(error) => write!(f, "cannot open for appending: {error}"),
-            FileErrorKind::Write(error) => write!(f, "cannot write: {error}"),
+            FileErrorKind::Open(error) => {
+                out.extend_from_slice(b"cannot open for appending: ");
+                write_io_error(&mut out, error);
+            }
+            FileErrorKind::Write(error) => {
+                out.extend_from_slice(b"cannot write: ");
+                write_io_error(&mut out, error);
+            }
             FileErrorKind::Short {
                 written,
                 len,
                 ended,
             } => {
-                write!(
-                    f,
-                    "short write: {written} of {len} bytes written (disk full?)"
-                )?;
+                out.extend_from_slice(b"short write: ");
+                write_u64(&mut out, *written as u64);
+                out.extend_from_slice(b" of ");
+                write_u64(&mut out, *len as u64);
+                out.extend_from_slice(b" bytes written (disk full?)");
                 match ended {
-                    None => Ok(()),
-                    Some(Ok(())) => f.write_str("; the cut line was ended with a newline"),
-                    Some(Err(error)) => write!(f, "; the cut line could not be ended: {error}"),
+                    None => {}
+                    Some(Ok(())) => {
+                        out.extend_from_slice(b"; the cut line was ended with a newline")
+                    }
+                    Some(Err(error)) => {
+                        out.extend_from_slice(b"; the cut line could not be ended: ");
+                        write_io_error(&mut out, error);
+                    }
                 }
             }
         }
+        out
+    }
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&String::from_utf8_lossy(&self.message()))
     }
 }
 

@@ -77,9 +77,10 @@ enum ErrorKind {
     Trailing,
 }
 
-impl std::fmt::Display for PosixError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self.kind {
+impl PosixError {
+    /// The message, without `core::fmt` (whose machinery costs the binaries some 13 KB).
+    pub fn text(&self) -> &'static str {
+        match self.kind {
             ErrorKind::StdName => "missing or bad standard time name",
             ErrorKind::StdOffset => "missing or bad standard time offset",
             ErrorKind::DstName => "bad daylight saving time name",
@@ -89,7 +90,13 @@ impl std::fmt::Display for PosixError {
             ErrorKind::Date => "bad transition date",
             ErrorKind::Time => "bad transition time",
             ErrorKind::Trailing => "unexpected characters after the rule",
-        })
+        }
+    }
+}
+
+impl std::fmt::Display for PosixError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.text())
     }
 }
 

@@ -77,9 +77,10 @@ enum ErrorKind {
     LeapCorrection,
 }
 
-impl std::fmt::Display for TzifError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self.kind {
+impl TzifError {
+    /// The message, without `core::fmt` (whose machinery costs the binaries some 13 KB).
+    pub fn message(&self) -> Vec<u8> {
+        let text = match self.kind {
             ErrorKind::Magic => "not a TZif file",
             ErrorKind::Version => "unknown TZif version",
             ErrorKind::Header => "truncated TZif header",
@@ -87,7 +88,9 @@ impl std::fmt::Display for TzifError {
             ErrorKind::Header2 => "truncated TZif v2+ header",
             ErrorKind::Block2 => "truncated TZif v2+ data block",
             ErrorKind::Footer => "truncated or malformed TZif footer",
-            ErrorKind::FooterRule(e) => return write!(f, "bad TZif footer rule: {e}"),
+            ErrorKind::FooterRule(e) => {
+                return [b"bad TZif footer rule: ", e.text().as_bytes()].concat()
+            }
             ErrorKind::Counts => "inconsistent TZif header counts",
             ErrorKind::TypeIndex => "TZif transition type index out of range",
             ErrorKind::Offset => "TZif UT offset of 24 hours or more",
@@ -96,7 +99,14 @@ impl std::fmt::Display for TzifError {
             ErrorKind::TransitionOrder => "TZif transitions not in ascending order",
             ErrorKind::LeapOrder => "TZif leap seconds not in ascending order",
             ErrorKind::LeapCorrection => "TZif leap second correction of 24 hours or more",
-        })
+        };
+        text.as_bytes().to_vec()
+    }
+}
+
+impl std::fmt::Display for TzifError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&String::from_utf8_lossy(&self.message()))
     }
 }
 
