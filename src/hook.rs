@@ -98,11 +98,7 @@ pub fn run(event: Event, args: &[OsString], env: &HookEnv, now: i64) -> u8 {
     };
     let diag = Diagnostics::new(program, options.quiet);
     if let Some(error) = &usage_error {
-        diag.say(&[
-            b"usage error: ",
-            error.to_string().as_bytes(),
-            b" (see --help)",
-        ]);
+        diag.say(&[b"usage error: ", &error.message(), b" (see --help)"]);
     }
 
     let zone = if options.utc {
