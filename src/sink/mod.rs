@@ -68,7 +68,7 @@ pub fn send_to_syslog(
     _socket: Option<&Path>,
     _message: &SyslogMessage,
 ) -> Result<(), SyslogFailure> {
-    Err(SyslogFailure::NotSent(String::from(
-        "this build has no syslog support",
-    )))
+    Err(SyslogFailure::NotSent(
+        b"this build has no syslog support".to_vec(),
+    ))
 }
