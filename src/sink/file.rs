@@ -52,7 +52,7 @@ enum FileErrorKind {
     Short {
         written: usize,
         len: usize,
-        ended: Option<io::Result<()>>,
+        ended: Option<Result<(), NotEnded>>,
     },
 }
 
@@ -85,7 +85,10 @@ impl FileError {
                     Some(Ok(())) => {
                         out.extend_from_slice(b"; the cut line was ended with a newline")
                     }
-                    Some(Err(error)) => {
+                    Some(Err(NotEnded::Replaced)) => out.extend_from_slice(
+                        b"; the cut line could not be ended: the file was replaced or truncated",
+                    ),
+                    Some(Err(NotEnded::Failed(error))) => {
                         out.extend_from_slice(b"; the cut line could not be ended: ");
                         write_io_error(&mut out, error);
                     }
@@ -99,6 +102,20 @@ impl FileError {
 impl fmt::Display for FileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&String::from_utf8_lossy(&self.message()))
+    }
+}
+
+/// Why the line of a cut record was left open.
+#[derive(Debug)]
+enum NotEnded {
+    /// The path names another file now, or the file no longer reaches the fragment.
+    Replaced,
+    Failed(io::Error),
+}
+
+impl From<io::Error> for NotEnded {
+    fn from(error: io::Error) -> NotEnded {
+        NotEnded::Failed(error)
     }
 }
 
@@ -131,9 +148,11 @@ pub fn append(path: &Path, record: &[u8]) -> Result<(), FileError> {
 /// process's own bytes, whatever was appended after them. The byte is written through a
 /// second descriptor (a positioned write on the first would append), used only if `path`
 /// still names the same regular file and that file still reaches the offset.
-fn end_line(path: &Path, file: &mut File) -> io::Result<()> {
+fn end_line(path: &Path, file: &mut File) -> Result<(), NotEnded> {
     let end = file.stream_position()?;
-    let last = end.checked_sub(1).ok_or(io::ErrorKind::InvalidData)?;
+    let last = end
+        .checked_sub(1)
+        .ok_or(io::Error::from(io::ErrorKind::InvalidData))?;
     let again = OpenOptions::new()
         .write(true)
         .custom_flags(O_NONBLOCK)
@@ -141,11 +160,11 @@ fn end_line(path: &Path, file: &mut File) -> io::Result<()> {
     let (ours, theirs) = (file.metadata()?, again.metadata()?);
     let same = ours.dev() == theirs.dev() && ours.ino() == theirs.ino();
     if !same || !theirs.is_file() || theirs.len() < end {
-        return Err(io::Error::other("the file was replaced or truncated"));
+        return Err(NotEnded::Replaced);
     }
     match again.write_at(b"\n", last)? {
         1 => Ok(()),
-        _ => Err(io::ErrorKind::WriteZero.into()),
+        _ => Err(io::Error::from(io::ErrorKind::WriteZero).into()),
     }
 }
 
@@ -187,6 +206,43 @@ fn write_once(out: &mut dyn Write, record: &[u8]) -> Result<(), FileError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_writes_say_what_became_of_the_line() {
+        let short = |ended| FileError {
+            kind: FileErrorKind::Short {
+                written: 4,
+                len: 10,
+                ended,
+            },
+        };
+        let cut = "short write: 4 of 10 bytes written (disk full?)";
+        let cases = [
+            (short(None), cut.to_owned()),
+            (
+                short(Some(Ok(()))),
+                format!("{cut}; the cut line was ended with a newline"),
+            ),
+            (
+                short(Some(Err(NotEnded::Replaced))),
+                format!(
+                    "{cut}; the cut line could not be ended: the file was replaced or truncated"
+                ),
+            ),
+            (
+                short(Some(Err(NotEnded::Failed(io::Error::from_raw_os_error(
+                    28,
+                ))))),
+                format!(
+                    "{cut}; the cut line could not be ended: {}",
+                    io::Error::from_raw_os_error(28)
+                ),
+            ),
+        ];
+        for (error, expected) in cases {
+            assert_eq!(String::from_utf8(error.message()).unwrap(), expected);
+        }
+    }
 
     /// A writer that accepts at most `limit` bytes per call and records every call.
     struct Recorder {
