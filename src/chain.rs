@@ -14,12 +14,13 @@
 
 use crate::diag::write_io_error;
 use crate::env::HookEnv;
-use crate::sys;
+use crate::sys::{self, OpenFor};
 use std::ffi::{CStr, CString, OsString};
 use std::fmt;
 use std::io::{self, Read};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::process::ExitStatusExt;
+use std::path::Path;
 use std::process::ExitStatus;
 
 /// A command to run from the hook: `-- COMMAND [ARGS...]`.
@@ -91,7 +92,7 @@ impl Chain {
                 .map_err(|_| fail(io::Error::from(io::ErrorKind::InvalidInput)))?;
             argv.push(arg);
         }
-        let null = std::fs::File::open("/dev/null").map_err(fail)?;
+        let null = sys::open_file(Path::new("/dev/null"), OpenFor::Read).map_err(fail)?;
         sys::replace_stdin(&null).map_err(fail)?;
         let argv: Vec<&CStr> = argv.iter().map(CString::as_c_str).collect();
         let program = argv.first().copied().unwrap_or_default();
@@ -127,7 +128,7 @@ pub fn deferred(env: &HookEnv) -> Result<bool, DeferredError> {
             return Ok(false);
         }
         let mut first = [0u8; 1];
-        let n = std::fs::File::open(path)?.read(&mut first)?;
+        let n = sys::open_file(path, OpenFor::Read)?.read(&mut first)?;
         Ok(n == 1 && first == *b"2")
     };
     read_first().map_err(|error| DeferredError { error })

@@ -1,6 +1,5 @@
-//! Flags for `open(2)` that std does not export, as constants: no C-library call is needed to
-//! pass them (`OpenOptionsExt::custom_flags`), so they live here rather than with the unsafe
-//! code.
+//! Flags for `open(2)` that std does not export, as constants. `sys::open_file` passes
+//! `O_NONBLOCK` on every open; tests pass it through `OpenOptionsExt::custom_flags`.
 
 /// `O_NONBLOCK`: an `open(2)` that must never wait. Opening a FIFO otherwise waits for the other
 /// end (a writer waits for a reader, a reader for a writer) with no bound, which in a hook

@@ -63,6 +63,12 @@ extern "C" {
     ) -> c_int;
     fn waitpid(pid: Pid, status: *mut c_int, options: c_int) -> Pid;
     fn strerror(code: c_int) -> *const c_char;
+    // `open64` on 32-bit glibc, for files past 2 GiB; `open` is already that everywhere else.
+    #[cfg_attr(
+        all(target_env = "gnu", target_pointer_width = "32"),
+        link_name = "open64"
+    )]
+    fn open(path: *const c_char, flags: c_int, ...) -> c_int;
     // `off_t` is 64 bits on musl, the BSDs, macOS and 64-bit glibc; 32-bit glibc names the
     // 64-bit variant `mmap64`.
     #[cfg_attr(
@@ -110,6 +116,57 @@ const SOCK_STREAM: c_int = 1;
 /// and macOS.
 const F_SETFD: c_int = 2;
 const FD_CLOEXEC: c_int = 1;
+
+/// `O_WRONLY` (`<fcntl.h>`): 1 everywhere; `O_RDONLY` is 0, and `O_NONBLOCK` is in `flags`.
+const O_WRONLY: c_int = 1;
+
+/// `O_APPEND`, `O_CREAT` and `O_CLOEXEC` (`<fcntl.h>`). Linux: 0o2000, 0o100, 0o2000000, except
+/// `O_APPEND` and `O_CREAT` on MIPS (musl `arch/mips/bits/fcntl.h`: 0o10, 0o400).
+#[cfg(all(
+    any(target_os = "linux", target_os = "android"),
+    not(any(
+        target_arch = "mips",
+        target_arch = "mips64",
+        target_arch = "mips32r6",
+        target_arch = "mips64r6"
+    ))
+))]
+mod open_flags {
+    pub const O_APPEND: i32 = 0o2000;
+    pub const O_CREAT: i32 = 0o100;
+    pub const O_CLOEXEC: i32 = 0o2000000;
+}
+#[cfg(all(
+    any(target_os = "linux", target_os = "android"),
+    any(
+        target_arch = "mips",
+        target_arch = "mips64",
+        target_arch = "mips32r6",
+        target_arch = "mips64r6"
+    )
+))]
+mod open_flags {
+    pub const O_APPEND: i32 = 0o10;
+    pub const O_CREAT: i32 = 0o400;
+    pub const O_CLOEXEC: i32 = 0o2000000;
+}
+/// The BSDs and macOS: `O_APPEND` 8 and `O_CREAT` 0x200 (4.4BSD); `O_CLOEXEC` per system.
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+mod open_flags {
+    pub const O_APPEND: i32 = 0x8;
+    pub const O_CREAT: i32 = 0x200;
+    #[cfg(target_os = "freebsd")]
+    pub const O_CLOEXEC: i32 = 0x0010_0000;
+    #[cfg(target_os = "dragonfly")]
+    pub const O_CLOEXEC: i32 = 0x0002_0000;
+    #[cfg(target_os = "openbsd")]
+    pub const O_CLOEXEC: i32 = 0x0001_0000;
+    #[cfg(target_os = "netbsd")]
+    pub const O_CLOEXEC: i32 = 0x0040_0000;
+    #[cfg(target_vendor = "apple")]
+    pub const O_CLOEXEC: i32 = 0x0100_0000;
+}
+use open_flags::{O_APPEND, O_CLOEXEC, O_CREAT};
 
 /// `PROT_READ | PROT_WRITE` and `MAP_PRIVATE` (`<sys/mman.h>`): the same everywhere.
 const PROT_READ_WRITE: c_int = 1 | 2;
@@ -292,6 +349,40 @@ pub fn getenv(name: &[u8]) -> Option<Vec<u8>> {
         }
     }
     None
+}
+
+/// How [`open_file`] opens a file. Always close-on-exec (no command started later inherits it)
+/// and with `O_NONBLOCK` (`flags::O_NONBLOCK`): opening a FIFO never waits for its other end.
+#[derive(Debug, Clone, Copy)]
+pub enum OpenFor {
+    Read,
+    Write,
+    /// Appending, created with this mode (before the umask) if missing.
+    AppendOrCreate(u32),
+}
+
+/// `open(2)`. std's `OpenOptions::open` does the same, but two of its error values are boxed
+/// strings, and their `Display` and `Debug` bring `core::fmt`'s string formatting into every
+/// binary (some 3 KB), although no hook can ever meet them.
+pub fn open_file(path: &Path, how: OpenFor) -> io::Result<std::fs::File> {
+    let path = std::ffi::CString::new(path.as_os_str().as_bytes())
+        .map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
+    let (flags, mode) = match how {
+        OpenFor::Read => (0, 0),
+        OpenFor::Write => (O_WRONLY, 0),
+        OpenFor::AppendOrCreate(mode) => (O_WRONLY | O_APPEND | O_CREAT, mode),
+    };
+    let flags = flags | O_CLOEXEC | crate::flags::O_NONBLOCK;
+    loop {
+        // SAFETY: `path` is NUL-terminated and outlives the call; the mode is passed as the
+        // `unsigned int` that `open(2)`'s variadic argument is read as.
+        match check(unsafe { open(path.as_ptr(), flags, std::ffi::c_uint::from(mode)) }) {
+            // SAFETY: a descriptor open(2) just returned, owned by nothing else.
+            Ok(fd) => return Ok(std::fs::File::from(unsafe { OwnedFd::from_raw_fd(fd) })),
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        }
+    }
 }
 
 /// Appends the C library's text for the OS error `code` (`No such file or directory`).

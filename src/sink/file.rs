@@ -25,12 +25,12 @@
 //! a surprise directory tree by a process running as `nobody`.
 
 use crate::diag::write_io_error;
-use crate::flags::O_NONBLOCK;
 use crate::numbers::write_u64;
+use crate::sys::{self, OpenFor};
 use std::fmt;
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{self, Seek, Write};
-use std::os::unix::fs::{FileExt, MetadataExt, OpenOptionsExt};
+use std::os::unix::fs::{FileExt, MetadataExt};
 use std::path::Path;
 
 /// Permissions for a file the hook creates: owner read/write, group read (the records name
@@ -122,14 +122,11 @@ impl From<io::Error> for NotEnded {
 /// Appends `record` to the file at `path` in a single `write(2)`, creating the file (mode
 /// [`NEW_FILE_MODE`]) if needed. After a short write, the part written ends in a newline.
 pub fn append(path: &Path, record: &[u8]) -> Result<(), FileError> {
-    let mut file = OpenOptions::new()
-        .append(true)
-        .create(true)
-        .mode(NEW_FILE_MODE)
-        .custom_flags(O_NONBLOCK)
-        .open(path)
-        .map_err(|error| FileError {
-            kind: FileErrorKind::Open(error),
+    let mut file =
+        sys::open_file(path, OpenFor::AppendOrCreate(NEW_FILE_MODE)).map_err(|error| {
+            FileError {
+                kind: FileErrorKind::Open(error),
+            }
         })?;
     let mut result = write_once(&mut file, record);
     if let Err(FileError {
@@ -153,10 +150,7 @@ fn end_line(path: &Path, file: &mut File) -> Result<(), NotEnded> {
     let last = end
         .checked_sub(1)
         .ok_or(io::Error::from(io::ErrorKind::InvalidData))?;
-    let again = OpenOptions::new()
-        .write(true)
-        .custom_flags(O_NONBLOCK)
-        .open(path)?;
+    let again = sys::open_file(path, OpenFor::Write)?;
     let (ours, theirs) = (file.metadata()?, again.metadata()?);
     let same = ours.dev() == theirs.dev() && ours.ino() == theirs.ino();
     if !same || !theirs.is_file() || theirs.len() < end {
@@ -206,6 +200,7 @@ fn write_once(out: &mut dyn Write, record: &[u8]) -> Result<(), FileError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs::OpenOptions;
 
     #[test]
     fn short_writes_say_what_became_of_the_line() {

@@ -26,12 +26,10 @@ use super::tzif::{Tzif, TzifError};
 use super::Zone;
 use crate::diag::kind_text;
 use crate::escape::write_escaped;
-use crate::flags::O_NONBLOCK;
+use crate::sys::{self, OpenFor};
 use std::ffi::OsString;
-use std::fs::OpenOptions;
 use std::io::Read;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::PathBuf;
 
 /// The largest zone file read. tzdata's largest file is under 4 KiB; anything near this size
@@ -243,11 +241,7 @@ impl ZoneFiles {
         let mut full = self.root.clone();
         full.extend_from_slice(path);
         let full = PathBuf::from(OsString::from_vec(full));
-        let file = OpenOptions::new()
-            .read(true)
-            .custom_flags(O_NONBLOCK)
-            .open(&full)
-            .map_err(read_error)?;
+        let file = sys::open_file(&full, OpenFor::Read).map_err(read_error)?;
         let metadata = file.metadata().map_err(read_error)?;
         if metadata.is_dir() {
             return Err(ReadError::Missing);
@@ -299,7 +293,10 @@ fn tzif_zone(path: &[u8], bytes: &[u8]) -> Result<Zone, ZoneWarning> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::flags::O_NONBLOCK;
     use crate::time::tzif::tests::{build, Build};
+    use std::fs::OpenOptions;
+    use std::os::unix::fs::OpenOptionsExt;
     use std::path::Path;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
