@@ -7,6 +7,7 @@
 //! - `posix_spawn(3)` + `waitpid(2)` for a chained command, with the hook's own environment
 //!   passed on as it is: `std::process::Command` rebuilds the environment and adds a `PATH`
 //!   search, which OpenVPN does not do (and costs some 27 KB);
+//! - `open(2)`, without `OpenOptions`, whose boxed error strings link `core::fmt`;
 //! - `getenv`: one variable, without copying the whole environment as `std::env::vars_os` does;
 //! - `strerror(3)`: an OS error's text without `io::Error`'s `Display`, whose `core::fmt`
 //!   machinery is some 13 KB of each binary when a single `Display` is reached at run time;
