@@ -22,7 +22,6 @@ pub mod cli;
 pub mod diag;
 pub mod env;
 pub mod escape;
-pub mod flags;
 pub mod hook;
 pub mod json;
 pub mod numbers;

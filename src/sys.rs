@@ -33,18 +33,6 @@ use std::path::Path;
 use std::process::ExitStatus;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-// The values below are known for these systems only; elsewhere they must be looked up first.
-#[cfg(not(any(
-    target_os = "linux",
-    target_os = "android",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd",
-    target_os = "dragonfly",
-    target_vendor = "apple"
-)))]
-compile_error!("src/sys.rs knows the C constants and layouts of Linux, the BSDs and macOS only");
-
 /// `pid_t`: `int` on every system this builds for (`<sys/types.h>`).
 type Pid = c_int;
 
@@ -87,56 +75,49 @@ extern "C" {
     fn munmap(address: *mut std::ffi::c_void, length: usize) -> c_int;
 }
 
-/// `AF_UNIX` (`<sys/socket.h>`): 1 on Linux, the BSDs and macOS.
+/// The C library's constants that are the same on every system here: `AF_UNIX`
+/// (`<sys/socket.h>`), `F_SETFD` and `FD_CLOEXEC`, `O_WRONLY` (`<fcntl.h>`; `O_RDONLY` is 0), `PROT_READ | PROT_WRITE` and `MAP_PRIVATE` (`<sys/mman.h>`).
 const AF_UNIX: c_int = 1;
-
-/// `SOCK_STREAM` (`<sys/socket.h>`): 1, except on Linux MIPS, which kept IRIX's numbering
-/// (musl `arch/mips/bits/socket.h`, Linux `arch/mips/include/asm/socket.h`: 2).
-#[cfg(all(
-    any(target_os = "linux", target_os = "android"),
-    any(
-        target_arch = "mips",
-        target_arch = "mips64",
-        target_arch = "mips32r6",
-        target_arch = "mips64r6"
-    )
-))]
-const SOCK_STREAM: c_int = 2;
-#[cfg(not(all(
-    any(target_os = "linux", target_os = "android"),
-    any(
-        target_arch = "mips",
-        target_arch = "mips64",
-        target_arch = "mips32r6",
-        target_arch = "mips64r6"
-    )
-)))]
-const SOCK_STREAM: c_int = 1;
-
-/// `F_SETFD` and `FD_CLOEXEC` (`<fcntl.h>`): 2 and 1 on Linux (every architecture), the BSDs
-/// and macOS.
 const F_SETFD: c_int = 2;
 const FD_CLOEXEC: c_int = 1;
-
-/// `O_WRONLY` (`<fcntl.h>`): 1 everywhere; `O_RDONLY` is 0, and `O_NONBLOCK` is in `flags`.
 const O_WRONLY: c_int = 1;
+const PROT_READ_WRITE: c_int = 1 | 2;
+const MAP_PRIVATE: c_int = 2;
 
-/// `O_APPEND`, `O_CREAT` and `O_CLOEXEC` (`<fcntl.h>`). Linux: 0o2000, 0o100, 0o2000000, except
-/// `O_APPEND` and `O_CREAT` on MIPS (musl `arch/mips/bits/fcntl.h`: 0o10, 0o400).
+/// The constants that differ, per system: `SOCK_STREAM` (`<sys/socket.h>`), `MAP_ANONYMOUS`
+/// (`<sys/mman.h>`), `O_NONBLOCK`, `O_APPEND`, `O_CREAT`, `O_CLOEXEC` (`<fcntl.h>`), and the error numbers
+/// std has no `ErrorKind` for (`<errno.h>`). Linux, every architecture but MIPS (and the
+/// ones not listed, whose values differ or were not checked): `asm-generic` and musl's
+/// headers.
 #[cfg(all(
     any(target_os = "linux", target_os = "android"),
-    not(any(
-        target_arch = "mips",
-        target_arch = "mips64",
-        target_arch = "mips32r6",
-        target_arch = "mips64r6"
-    ))
+    any(
+        target_arch = "x86",
+        target_arch = "x86_64",
+        target_arch = "arm",
+        target_arch = "aarch64",
+        target_arch = "riscv32",
+        target_arch = "riscv64",
+        target_arch = "powerpc",
+        target_arch = "powerpc64",
+        target_arch = "s390x",
+        target_arch = "loongarch64"
+    )
 ))]
-mod open_flags {
+mod system {
+    pub const SOCK_STREAM: i32 = 1;
+    pub const MAP_ANONYMOUS: i32 = 0x20;
+    pub const O_NONBLOCK: i32 = 0o4000;
     pub const O_APPEND: i32 = 0o2000;
     pub const O_CREAT: i32 = 0o100;
     pub const O_CLOEXEC: i32 = 0o2000000;
+    pub const EPROTOTYPE: i32 = 91;
+    pub const ENOBUFS: i32 = 105;
+    pub const ENAMETOOLONG: i32 = 36;
 }
+
+/// Linux on MIPS kept IRIX's numbers (musl `arch/mips/bits/socket.h`, `mman.h`, `fcntl.h`,
+/// `errno.h`): `SOCK_STREAM` is 2, not 1.
 #[cfg(all(
     any(target_os = "linux", target_os = "android"),
     any(
@@ -146,14 +127,30 @@ mod open_flags {
         target_arch = "mips64r6"
     )
 ))]
-mod open_flags {
+mod system {
+    pub const SOCK_STREAM: i32 = 2;
+    pub const MAP_ANONYMOUS: i32 = 0x800;
+    pub const O_NONBLOCK: i32 = 0o200;
     pub const O_APPEND: i32 = 0o10;
     pub const O_CREAT: i32 = 0o400;
     pub const O_CLOEXEC: i32 = 0o2000000;
+    pub const EPROTOTYPE: i32 = 98;
+    pub const ENOBUFS: i32 = 132;
+    pub const ENAMETOOLONG: i32 = 78;
 }
-/// The BSDs and macOS: `O_APPEND` 8 and `O_CREAT` 0x200 (4.4BSD); `O_CLOEXEC` per system.
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
-mod open_flags {
+
+/// The BSDs and macOS share 4.4BSD's numbers, except `O_CLOEXEC`.
+#[cfg(any(
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd",
+    target_os = "dragonfly",
+    target_vendor = "apple"
+))]
+mod system {
+    pub const SOCK_STREAM: i32 = 1;
+    pub const MAP_ANONYMOUS: i32 = 0x1000;
+    pub const O_NONBLOCK: i32 = 0x4;
     pub const O_APPEND: i32 = 0x8;
     pub const O_CREAT: i32 = 0x200;
     #[cfg(target_os = "freebsd")]
@@ -166,37 +163,24 @@ mod open_flags {
     pub const O_CLOEXEC: i32 = 0x0040_0000;
     #[cfg(target_vendor = "apple")]
     pub const O_CLOEXEC: i32 = 0x0100_0000;
+    pub const EPROTOTYPE: i32 = 41;
+    pub const ENOBUFS: i32 = 55;
+    pub const ENAMETOOLONG: i32 = 63;
 }
-use open_flags::{O_APPEND, O_CLOEXEC, O_CREAT};
 
-/// `PROT_READ | PROT_WRITE` and `MAP_PRIVATE` (`<sys/mman.h>`): the same everywhere.
-const PROT_READ_WRITE: c_int = 1 | 2;
-const MAP_PRIVATE: c_int = 2;
+// A target without a `system` module above fails here: its values must be looked up first.
+use system::{MAP_ANONYMOUS, O_APPEND, O_CLOEXEC, O_CREAT, SOCK_STREAM};
 
-/// `MAP_ANONYMOUS` (`<sys/mman.h>`): 0x20 on Linux, 0x800 on Linux MIPS (musl
-/// `arch/mips/bits/mman.h`), 0x1000 on the BSDs and macOS.
-#[cfg(all(
-    any(target_os = "linux", target_os = "android"),
-    not(any(
-        target_arch = "mips",
-        target_arch = "mips64",
-        target_arch = "mips32r6",
-        target_arch = "mips64r6"
-    ))
-))]
-const MAP_ANONYMOUS: c_int = 0x20;
-#[cfg(all(
-    any(target_os = "linux", target_os = "android"),
-    any(
-        target_arch = "mips",
-        target_arch = "mips64",
-        target_arch = "mips32r6",
-        target_arch = "mips64r6"
-    )
-))]
-const MAP_ANONYMOUS: c_int = 0x800;
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
-const MAP_ANONYMOUS: c_int = 0x1000;
+/// `O_NONBLOCK`: an `open(2)` that must never wait. Opening a FIFO otherwise waits for the
+/// other end (a writer waits for a reader, a reader for a writer) with no bound, which in a
+/// hook freezes the whole OpenVPN server. On regular files the flag changes nothing.
+/// [`open_file`] always passes it; tests pass it through `OpenOptionsExt::custom_flags`.
+pub use system::O_NONBLOCK;
+
+/// The error numbers std has no `ErrorKind` for.
+pub mod errno {
+    pub use super::system::{ENAMETOOLONG, ENOBUFS, EPROTOTYPE};
+}
 
 /// The smallest page size of the systems above: what `mmap` aligns to at least.
 const PAGE: usize = 4096;
@@ -224,69 +208,6 @@ struct SockaddrUn {
     sun_len: u8,
     sun_family: u8,
     sun_path: [u8; 104],
-}
-
-/// The error numbers std has no `ErrorKind` for, per system (`<errno.h>`; Linux on MIPS
-/// and SPARC numbers them differently from the other Linux architectures).
-pub mod errno {
-    #[cfg(all(
-        any(target_os = "linux", target_os = "android"),
-        any(
-            target_arch = "mips",
-            target_arch = "mips64",
-            target_arch = "mips32r6",
-            target_arch = "mips64r6"
-        )
-    ))]
-    mod values {
-        pub const EPROTOTYPE: i32 = 98;
-        pub const ENOBUFS: i32 = 132;
-        pub const ENAMETOOLONG: i32 = 78;
-    }
-    #[cfg(all(
-        any(target_os = "linux", target_os = "android"),
-        any(target_arch = "sparc", target_arch = "sparc64")
-    ))]
-    mod values {
-        pub const EPROTOTYPE: i32 = 41;
-        pub const ENOBUFS: i32 = 55;
-        pub const ENAMETOOLONG: i32 = 63;
-    }
-    #[cfg(all(
-        any(target_os = "linux", target_os = "android"),
-        not(any(
-            target_arch = "mips",
-            target_arch = "mips64",
-            target_arch = "mips32r6",
-            target_arch = "mips64r6",
-            target_arch = "sparc",
-            target_arch = "sparc64"
-        ))
-    ))]
-    mod values {
-        pub const EPROTOTYPE: i32 = 91;
-        pub const ENOBUFS: i32 = 105;
-        pub const ENAMETOOLONG: i32 = 36;
-    }
-    #[cfg(any(target_os = "illumos", target_os = "solaris"))]
-    mod values {
-        pub const EPROTOTYPE: i32 = 98;
-        pub const ENOBUFS: i32 = 132;
-        pub const ENAMETOOLONG: i32 = 78;
-    }
-    // The BSDs and macOS share the 4.4BSD numbers.
-    #[cfg(not(any(
-        target_os = "linux",
-        target_os = "android",
-        target_os = "illumos",
-        target_os = "solaris"
-    )))]
-    mod values {
-        pub const EPROTOTYPE: i32 = 41;
-        pub const ENOBUFS: i32 = 55;
-        pub const ENAMETOOLONG: i32 = 63;
-    }
-    pub use values::{ENAMETOOLONG, ENOBUFS, EPROTOTYPE};
 }
 
 /// The process environment (`environ`, POSIX `<unistd.h>`); on macOS executables reach it
@@ -353,7 +274,7 @@ pub fn getenv(name: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// How [`open_file`] opens a file. Always close-on-exec (no command started later inherits it)
-/// and with `O_NONBLOCK` (`flags::O_NONBLOCK`): opening a FIFO never waits for its other end.
+/// and with [`O_NONBLOCK`]: opening a FIFO never waits for its other end.
 #[derive(Debug, Clone, Copy)]
 pub enum OpenFor {
     Read,
@@ -373,7 +294,7 @@ pub fn open_file(path: &Path, how: OpenFor) -> io::Result<std::fs::File> {
         OpenFor::Write => (O_WRONLY, 0),
         OpenFor::AppendOrCreate(mode) => (O_WRONLY | O_APPEND | O_CREAT, mode),
     };
-    let flags = flags | O_CLOEXEC | crate::flags::O_NONBLOCK;
+    let flags = flags | O_CLOEXEC | O_NONBLOCK;
     loop {
         // SAFETY: `path` is NUL-terminated and outlives the call; the mode is passed as the
         // `unsigned int` that `open(2)`'s variadic argument is read as.

@@ -293,7 +293,7 @@ fn tzif_zone(path: &[u8], bytes: &[u8]) -> Result<Zone, ZoneWarning> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::flags::O_NONBLOCK;
+    use crate::sys::O_NONBLOCK;
     use crate::time::tzif::tests::{build, Build};
     use std::fs::OpenOptions;
     use std::os::unix::fs::OpenOptionsExt;

@@ -237,7 +237,7 @@ fn a_fifo_with_a_reader_gets_the_record() {
     // A reader that does not wait for a writer.
     let mut reader = std::fs::OpenOptions::new()
         .read(true)
-        .custom_flags(vpn_log::flags::O_NONBLOCK)
+        .custom_flags(vpn_log::sys::O_NONBLOCK)
         .open(&fifo)
         .unwrap();
     connect_to(&fifo, &[]).expect_code(0).expect_stderr_empty();
