@@ -17,8 +17,9 @@
 //!
 //! Every constant and structure layout below names the header it comes from, per system
 //! (Linux: musl's headers for x86_64, arm, aarch64 and mips; FreeBSD, OpenBSD, NetBSD and
-//! macOS: their `<sys/socket.h>`, `<sys/un.h>`, `<fcntl.h>`, `<errno.h>`); another system is
-//! a compile error until its values are looked up. Nothing here keeps a pointer beyond the call
+//! macOS: their `<sys/socket.h>`, `<sys/un.h>`, `<sys/mman.h>`, `<fcntl.h>`, `<errno.h>`), and
+//! was checked against those headers and the tables of the `libc` crate that std's sources
+//! ship; another system is a compile error until its values are looked up. Nothing here keeps a pointer beyond the call
 //! it was made for, except the allocator's block, which lives as long as the process.
 
 use std::alloc::{GlobalAlloc, Layout};
