@@ -133,7 +133,7 @@ pub fn kind_text(kind: ErrorKind) -> &'static str {
 /// One write to stderr; failures (a closed pipe, a full disk) are ignored, there is nowhere
 /// left to report them.
 fn write_stderr(line: &[u8]) {
-    let _ = std::io::stderr().write_all(line);
+    let _ = crate::sys::stderr().write_all(line);
 }
 
 #[cfg(test)]

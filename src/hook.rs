@@ -280,7 +280,7 @@ impl Delivery<'_> {
 /// Prints help or version text; a failure to print is not worth a non-zero status.
 fn print_stdout(text: &[u8]) -> u8 {
     use std::io::Write;
-    let _ = crate::sys::Stdout.write_all(text);
+    let _ = crate::sys::stdout().write_all(text);
     0
 }
 

@@ -309,17 +309,27 @@ pub fn open_file(path: &Path, how: OpenFor) -> io::Result<std::fs::File> {
     }
 }
 
-/// Standard output without std's `Stdout`, whose line buffering is not needed here (a record
-/// or a help text leaves in one `write(2)` anyway) and costs 1.2 KB: every `write` is one
-/// `write(2)` on descriptor 1.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Stdout;
+/// Standard output and standard error without std's `Stdout` and `Stderr`, whose locks and
+/// line buffering are not needed here (a record, a diagnostic or a help text leaves in one
+/// `write(2)` anyway) and cost 1.6 KB: every `write` is one `write(2)` on the descriptor.
+#[derive(Debug, Clone, Copy)]
+pub struct Output(c_int);
 
-impl io::Write for Stdout {
+/// Descriptor 1.
+pub fn stdout() -> Output {
+    Output(1)
+}
+
+/// Descriptor 2.
+pub fn stderr() -> Output {
+    Output(2)
+}
+
+impl io::Write for Output {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        // SAFETY: `bytes` is valid for reading `bytes.len()` bytes during the call; descriptor
-        // 1 is open (std's start-up opens /dev/null on any of 0, 1, 2 that is closed).
-        let written = unsafe { write(1, bytes.as_ptr().cast(), bytes.len()) };
+        // SAFETY: `bytes` is valid for reading `bytes.len()` bytes during the call; descriptors
+        // 1 and 2 are open (std's start-up opens /dev/null on any of 0, 1, 2 that is closed).
+        let written = unsafe { write(self.0, bytes.as_ptr().cast(), bytes.len()) };
         usize::try_from(written).map_err(|_| io::Error::last_os_error())
     }
 

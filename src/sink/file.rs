@@ -164,7 +164,7 @@ fn end_line(path: &Path, file: &mut File) -> Result<(), NotEnded> {
 
 /// Writes `record` to standard output in one call (`--file -`).
 pub fn write_stdout(record: &[u8]) -> Result<(), FileError> {
-    write_once(&mut sys::Stdout, record)
+    write_once(&mut sys::stdout(), record)
 }
 
 /// One `write` call, never a loop: a loop could interleave the rest of a record with another
@@ -191,7 +191,7 @@ fn write_once(out: &mut dyn Write, record: &[u8]) -> Result<(), FileError> {
             },
         });
     }
-    // Nothing to flush: neither a file nor `sys::Stdout` buffers.
+    // Nothing to flush: neither a file nor `sys::stdout()` buffers.
     Ok(())
 }
 
