@@ -343,3 +343,26 @@ fn a_usage_error_does_not_stop_the_command_or_its_verdict() {
     run.expect_code(0);
     stderr_has(&run, "usage error: missing command after '--'");
 }
+
+#[test]
+fn a_long_argument_reaches_the_command_whole() {
+    // 100 000 bytes: more than the hooks' 64 KiB allocation arena, so the argument's copies
+    // live in pages of their own (`sys::Arena` falls back to `mmap`).
+    let dir = TempDir::new("chain-long");
+    let seen = dir.join("seen");
+    let command = script(
+        &dir,
+        "count.sh",
+        &format!("printf '%s' \"${{#1}}\" > '{}'\n", seen.display()),
+    );
+    let long = "x".repeat(100_000);
+    let log = dir.join("connect.log");
+    let run = connect(
+        &dir,
+        &log,
+        &[command.as_os_str(), std::ffi::OsStr::new(&long)],
+    );
+    run.expect_code(0);
+    assert_eq!(read(&seen), "100000", "{}", run.report());
+    assert_eq!(read(&log), ALICE_CONNECT);
+}
