@@ -20,6 +20,7 @@
 
 use crate::chain::Chain;
 use crate::escape::{write_escaped, NAME_CAP};
+use crate::privacy::RealAddressMode;
 use crate::session::Event;
 use crate::sink::wire::{is_valid_tag, Facility, MAX_TAG};
 use std::ffi::{OsStr, OsString};
@@ -57,6 +58,8 @@ pub struct Options {
     pub format: Format,
     /// `--instance`: the name of this server instance, validated by [`valid_instance`].
     pub instance: Option<OsString>,
+    /// `--real-address`: how much of the client's real address the record keeps.
+    pub real_address: RealAddressMode,
     /// `-- COMMAND [ARGS...]`: a hook to run first.
     pub chain: Option<Chain>,
     /// `--syslog` and its settings: send the record to the local syslog daemon, instead of
@@ -108,6 +111,7 @@ const OPTIONS: &[(&str, Opt)] = &[
     ("--file", Opt::File),
     ("--format", Opt::Format),
     ("--instance", Opt::Instance),
+    ("--real-address", Opt::RealAddress),
     ("--utc", Opt::Utc),
     ("--strict", Opt::Strict),
     ("-q", Opt::Quiet),
@@ -128,6 +132,7 @@ enum Opt {
     File,
     Format,
     Instance,
+    RealAddress,
     Utc,
     Strict,
     Quiet,
@@ -154,6 +159,7 @@ enum UsageErrorKind {
     UnexpectedArgument,
     UnknownFormat,
     InvalidInstance,
+    InvalidRealAddress,
     MissingCommand,
     /// `--syslog` without `--tag`, and an `--instance` too long for the tag it would make.
     InstanceTooLongForTag,
@@ -188,6 +194,9 @@ impl UsageError {
             UsageErrorKind::UnknownFormat => "unknown format (classic or json)",
             UsageErrorKind::InvalidInstance => {
                 "invalid instance name (1 to 64 of A-Z a-z 0-9 . _ -)"
+            }
+            UsageErrorKind::InvalidRealAddress => {
+                "unknown real address mode (full, network, network:V4,V6 or none)"
             }
             UsageErrorKind::MissingCommand => "missing command after",
             UsageErrorKind::InstanceTooLongForTag => {
@@ -228,6 +237,9 @@ pub struct Invalid {
     pub quiet: bool,
     /// `-- COMMAND [ARGS...]`.
     pub chain: Option<Chain>,
+    /// `--real-address`: the record on stderr keeps no more than asked for; `none` when the
+    /// mode given could not be read.
+    pub real_address: RealAddressMode,
 }
 
 impl Invalid {
@@ -238,6 +250,7 @@ impl Invalid {
             strict: self.strict,
             quiet: self.quiet,
             chain: self.chain,
+            real_address: self.real_address,
             ..Options::default()
         };
         (self.error, options)
@@ -305,6 +318,7 @@ pub fn parse(event: Event, args: &[OsString]) -> Result<Command, Invalid> {
             strict: parser.options.strict,
             quiet: parser.options.quiet,
             chain: parser.options.chain,
+            real_address: parser.options.real_address,
         }),
     }
 }
@@ -383,6 +397,15 @@ impl<'a> Parser<'a> {
                     return Err(UsageError::new(UsageErrorKind::InvalidInstance, &value));
                 }
                 self.options.instance = Some(value);
+                Ok(None)
+            }
+            Opt::RealAddress => {
+                // Until a valid mode is read, a record kept on stderr after a usage error keeps
+                // no real address: privacy was asked for, and how much is unknown.
+                self.options.real_address = RealAddressMode::None;
+                let value = value()?;
+                self.options.real_address = RealAddressMode::parse(value.as_bytes())
+                    .ok_or_else(|| UsageError::new(UsageErrorKind::InvalidRealAddress, &value))?;
                 Ok(None)
             }
             Opt::Facility => {
@@ -515,6 +538,10 @@ Options:
                     [default: classic]
       --instance NAME
                     name this server in JSON records (A-Z a-z 0-9 . _ -)
+      --real-address MODE
+                    how much of the client's real address to keep: full, network
+                    (IPv4 /24, IPv6 /48, no port; network:V4,V6 for other
+                    prefix lengths) or none [default: full]
       --utc         print times in UTC instead of local time
       --strict      exit 1 when the record was not delivered or the command line is wrong
   -q, --quiet       no diagnostics on standard error
@@ -555,6 +582,10 @@ Options:
                     [default: classic]
       --instance NAME
                     name this server in JSON records (A-Z a-z 0-9 . _ -)
+      --real-address MODE
+                    how much of the client's real address to keep: full, network
+                    (IPv4 /24, IPv6 /48, no port; network:V4,V6 for other
+                    prefix lengths) or none [default: full]
       --utc         print times in UTC instead of local time
       --strict      exit 1 when the record was not delivered or the command line is wrong
   -q, --quiet       no diagnostics on standard error
@@ -779,6 +810,91 @@ mod tests {
                 ..Options::default()
             })
         );
+    }
+
+    #[test]
+    fn parses_the_real_address_mode() {
+        let mode = |real_address| {
+            run(Options {
+                real_address,
+                ..Options::default()
+            })
+        };
+        let unknown = |value: &str| {
+            Err(format!(
+                "unknown real address mode (full, network, network:V4,V6 or none) '{value}'"
+            ))
+        };
+        let cases: &[(&[&str], Result<Command, String>)] = &[
+            (&["--real-address", "full"], run(Options::default())),
+            (
+                &["--real-address", "network"],
+                mode(crate::privacy::NETWORK),
+            ),
+            (&["--real-address=none"], mode(RealAddressMode::None)),
+            (
+                &["--real-address=network:16,32"],
+                mode(RealAddressMode::Network { v4: 16, v6: 32 }),
+            ),
+            (
+                &["--real-address", "none", "--real-address", "full"],
+                mode(RealAddressMode::Full),
+            ),
+            (
+                &["--real-address", "network:33,48"],
+                unknown("network:33,48"),
+            ),
+            (&["--real-address", "NONE"], unknown("NONE")),
+            (
+                &["--real-address"],
+                Err("missing value for option '--real-address'".into()),
+            ),
+            (
+                &["--real-address", "--utc"],
+                Err("missing value for option '--real-address'".into()),
+            ),
+        ];
+        for (words, expected) in cases {
+            assert_eq!(&parse_words(Event::Connect, words), expected, "{words:?}");
+            assert_eq!(
+                &parse_words(Event::Disconnect, words),
+                expected,
+                "{words:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_command_line_that_does_not_parse_keeps_its_real_address_mode() {
+        use RealAddressMode::{Full, None};
+        let cases: &[(&[&str], RealAddressMode)] = &[
+            (&["--bogus"], Full),
+            (
+                &["--bogus", "--real-address", "network"],
+                crate::privacy::NETWORK,
+            ),
+            (&["--real-address=none", "--file"], None),
+            (
+                &["--file", "--real-address", "network:16,32"],
+                RealAddressMode::Network { v4: 16, v6: 32 },
+            ),
+            // Asked for, but not understood: nothing is kept.
+            (&["--real-address", "netwrok"], None),
+            (&["--bogus", "--real-address"], None),
+            (&["--real-address=", "--bogus"], None),
+            (&["--real-address", "--utc", "--bogus"], None),
+            (&["--real-address=full", "--real-address", "x"], None),
+            (&["--real-address=x", "--real-address", "full"], Full),
+            // After `--`, the words are COMMAND's.
+            (&["--bogus", "--", "cmd", "--real-address", "none"], Full),
+        ];
+        for &(words, expected) in cases {
+            let args: Vec<OsString> = words.iter().map(OsString::from).collect();
+            match parse(Event::Connect, &args) {
+                Err(invalid) => assert_eq!(invalid.real_address, expected, "{words:?}"),
+                Ok(command) => panic!("{words:?} parsed: {command:?}"),
+            }
+        }
     }
 
     #[test]

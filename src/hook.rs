@@ -11,6 +11,7 @@ use crate::cli::{self, Command, Format, Options, SyslogOptions};
 use crate::diag::Diagnostics;
 use crate::env::HookEnv;
 use crate::json::{self, write_json};
+use crate::privacy;
 use crate::record::write_classic;
 use crate::session::{Event, Session};
 use crate::sink::{self, file, SyslogFailure, SyslogMessage};
@@ -111,7 +112,8 @@ pub fn run(event: Event, args: &[OsString], env: &HookEnv, now: i64) -> u8 {
         zone
     };
 
-    let (session, warnings) = Session::from_env(event, env, now);
+    let (mut session, mut warnings) = Session::from_env(event, env, now);
+    privacy::apply(options.real_address, &mut session, &mut warnings);
     for w in &warnings {
         diag.bad_value(w.variable, w.value, w.problem, w.fallback);
     }

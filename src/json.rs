@@ -26,7 +26,7 @@
 
 use crate::escape::{always_escaped, write_capped, Piece, NAME_CAP};
 use crate::numbers::{write_i64, write_u64};
-use crate::session::{Event, Session};
+use crate::session::{Event, RealAddress, Session};
 use crate::time::{Zone, MAX_UNIX};
 
 /// The most bytes a string value may take between its quotes, the cut marker excluded.
@@ -36,7 +36,7 @@ pub const STRING_CAP: usize = NAME_CAP;
 pub const CUT_MARKER: &str = "\u{2026}";
 
 /// The keys of every record, in order.
-pub const KEYS: [&str; 17] = [
+pub const KEYS: [&str; 20] = [
     "event",
     "time",
     "instance",
@@ -46,6 +46,9 @@ pub const KEYS: [&str; 17] = [
     "real_port",
     "virtual_ip",
     "virtual_ipv6",
+    "client_version",
+    "client_platform",
+    "client_gui",
     "start",
     "start_unix",
     "end",
@@ -87,7 +90,7 @@ pub fn write_json(out: &mut Vec<u8>, session: &Session, zone: &Zone, context: &C
     object.key("username");
     write_optional_string(object.out, session.username);
     object.key("real_ip");
-    write_optional_string(object.out, session.real.map(|real| real.ip));
+    write_optional_string(object.out, session.real.as_ref().map(RealAddress::ip));
     object.key("real_port");
     write_optional_u64(
         object.out,
@@ -97,6 +100,12 @@ pub fn write_json(out: &mut Vec<u8>, session: &Session, zone: &Zone, context: &C
     write_optional_string(object.out, session.virtual_ip);
     object.key("virtual_ipv6");
     write_optional_string(object.out, session.virtual_ipv6);
+    object.key("client_version");
+    write_optional_string(object.out, session.client_version);
+    object.key("client_platform");
+    write_optional_string(object.out, session.client_platform);
+    object.key("client_gui");
+    write_optional_string(object.out, session.client_gui);
     object.key("start");
     write_time(object.out, zone, session.start);
     object.key("start_unix");
@@ -259,6 +268,10 @@ mod tests {
         ("time_duration", b"3900"),
         ("bytes_received", b"18446744073709551615"),
         ("bytes_sent", b"28948"),
+        ("IV_VER", b"2.6.14"),
+        ("IV_PLAT", b"linux"),
+        // What OpenVPN 2.6.14 passed for `setenv IV_GUI_VER "my gui 1.0 \"q\""`.
+        ("IV_GUI_VER", b"my_gui_1.0_\"q\""),
     ];
 
     #[test]
@@ -272,6 +285,8 @@ mod tests {
                     r#""common_name":"alice","username":"alice@example.org","#,
                     r#""real_ip":"198.51.100.7","real_port":50123,"#,
                     r#""virtual_ip":"10.8.0.6","virtual_ipv6":"fd00::6","#,
+                    r#""client_version":"2.6.14","client_platform":"linux","#,
+                    r#""client_gui":"my_gui_1.0_\"q\"","#,
                     r#""start":"2023-11-14T22:13:20+00:00","start_unix":1700000000,"#,
                     r#""end":null,"end_unix":null,"duration":null,"#,
                     r#""bytes_received":null,"bytes_sent":null,"deferred":false}"#,
@@ -290,6 +305,7 @@ mod tests {
                     r#""instance":"udp-1194","common_name":null,"username":null,"#,
                     r#""real_ip":"2001:db8::7","real_port":null,"#,
                     r#""virtual_ip":null,"virtual_ipv6":null,"#,
+                    r#""client_version":null,"client_platform":null,"client_gui":null,"#,
                     r#""start":"1970-01-01T00:00:00+00:00","start_unix":0,"#,
                     r#""end":null,"end_unix":null,"duration":null,"#,
                     r#""bytes_received":null,"bytes_sent":null,"deferred":true}"#,
@@ -319,12 +335,35 @@ mod tests {
                 r#""common_name":"alice","username":"alice@example.org","#,
                 r#""real_ip":"198.51.100.7","real_port":50123,"#,
                 r#""virtual_ip":"10.8.0.6","virtual_ipv6":"fd00::6","#,
+                r#""client_version":"2.6.14","client_platform":"linux","#,
+                r#""client_gui":"my_gui_1.0_\"q\"","#,
                 r#""start":"2023-11-14T22:13:20+00:00","start_unix":1700000000,"#,
                 r#""end":"2023-11-14T23:18:20+00:00","end_unix":1700003900,"duration":3900,"#,
                 r#""bytes_received":18446744073709551615,"bytes_sent":28948,"deferred":null}"#,
                 "\n"
             ),
         );
+    }
+
+    #[test]
+    fn the_client_description_is_escaped_capped_or_null() {
+        let long = vec![b'v'; 1000];
+        let pairs: &[(&str, &[u8])] = &[
+            ("IV_VER", b""),
+            ("IV_PLAT", b"li\nux\xff"),
+            ("IV_GUI_VER", &long),
+        ];
+        let env = HookEnv::from_pairs(pairs);
+        let (session, _) = Session::from_env(Event::Connect, &env, NOW);
+        let mut out = Vec::new();
+        write_json(&mut out, &session, &Zone::utc(), &NO_CONTEXT);
+        let text = String::from_utf8(out).unwrap();
+        let expected = format!(
+            "\"client_version\":null,\"client_platform\":\"li\\u000aux\u{FFFD}\",\
+             \"client_gui\":\"{}\u{2026}\",",
+            "v".repeat(STRING_CAP)
+        );
+        assert!(text.contains(&expected), "{text}");
     }
 
     #[test]

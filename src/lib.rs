@@ -7,6 +7,7 @@
 //! - [`cli`]: the command line;
 //! - [`env`](mod@env): the hook environment as raw bytes;
 //! - [`session`]: the environment interpreted as one VPN session;
+//! - [`privacy`]: how much of the real address a record keeps (`--real-address`);
 //! - [`time`]: the host's time zone and calendar arithmetic;
 //! - [`record`]: the classic one-line record, with [`escape`] and [`numbers`];
 //! - [`json`]: the JSON record (`--format json`);
@@ -25,6 +26,7 @@ pub mod escape;
 pub mod hook;
 pub mod json;
 pub mod numbers;
+pub mod privacy;
 pub mod record;
 pub mod session;
 pub mod sink;

@@ -49,18 +49,21 @@ fn write_addresses(out: &mut Vec<u8>, session: &Session) {
     let virtual_ip = session.virtual_ip.or(session.virtual_ipv6);
     out.extend_from_slice(virtual_ip.unwrap_or(b"-"));
     out.extend_from_slice(b" from ");
-    match session.real {
+    match &session.real {
         None => out.push(b'-'),
         Some(real) => {
-            if real.is_ipv6 {
+            if real.is_ipv6() {
                 out.push(b'[');
-                out.extend_from_slice(real.ip);
+                out.extend_from_slice(real.ip());
                 out.push(b']');
             } else {
-                out.extend_from_slice(real.ip);
+                out.extend_from_slice(real.ip());
             }
-            out.push(b':');
-            write_u64(out, u64::from(real.port.unwrap_or(0)));
+            // `--real-address network` shows no port, not even 0.
+            if !real.is_network {
+                out.push(b':');
+                write_u64(out, u64::from(real.port.unwrap_or(0)));
+            }
         }
     }
 }
@@ -156,6 +159,42 @@ mod tests {
         ];
         for &(pairs, expected) in cases {
             check(Event::Disconnect, pairs, expected);
+        }
+    }
+
+    #[test]
+    fn shows_only_what_the_real_address_mode_keeps() {
+        use crate::privacy::{apply, RealAddressMode, NETWORK};
+        let v4: Pairs = &[("trusted_ip", b"198.51.100.7"), ("trusted_port", b"50123")];
+        let v6: Pairs = &[
+            ("trusted_ip6", b"2001:db8:1:2::7"),
+            ("trusted_port", b"1194"),
+        ];
+        let cases: &[(RealAddressMode, Pairs, &str)] = &[
+            (RealAddressMode::Full, v4, "from 198.51.100.7:50123"),
+            (RealAddressMode::Full, v6, "from [2001:db8:1:2::7]:1194"),
+            (NETWORK, v4, "from 198.51.100.0"),
+            (NETWORK, v6, "from [2001:db8:1::]"),
+            (RealAddressMode::None, v4, "from -"),
+            (RealAddressMode::None, v6, "from -"),
+        ];
+        for &(mode, pairs, expected) in cases {
+            for event in [Event::Connect, Event::Disconnect] {
+                let env = HookEnv::from_pairs(pairs);
+                let (mut session, mut warnings) = Session::from_env(event, &env, NOW);
+                apply(mode, &mut session, &mut warnings);
+                let mut out = Vec::new();
+                write_classic(&mut out, &session, &Zone::utc());
+                let line = String::from_utf8(out).unwrap();
+                let after = match event {
+                    Event::Connect => "\n",
+                    Event::Disconnect => " for ",
+                };
+                assert!(
+                    line.contains(&format!(" {expected}{after}")),
+                    "{mode:?}: {line}"
+                );
+            }
         }
     }
 

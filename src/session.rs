@@ -11,7 +11,7 @@
 use crate::env::HookEnv;
 use crate::numbers::{parse_u64, NumberError};
 use crate::time::MAX_UNIX;
-use std::net::{Ipv4Addr, Ipv6Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// Which hook is running.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,15 +32,49 @@ impl Event {
     }
 }
 
-/// The client's real (outside) address, as the server saw it.
+/// The longest address text accepted: an IPv6 address with an embedded IPv4 one (45 bytes)
+/// and a zone id of at most 15 bytes, with room to spare.
+pub const IP_TEXT_CAP: usize = 64;
+
+/// The client's real (outside) address, as the record shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RealAddress<'e> {
-    /// The address text exactly as OpenVPN gave it, known to parse as an IP address.
-    pub ip: &'e [u8],
-    /// True for an IPv6 address, which is printed in brackets before a port.
-    pub is_ipv6: bool,
-    /// The source port; `None` when OpenVPN did not set it (it omits port 0).
+pub struct RealAddress {
+    /// The address text exactly as OpenVPN gave it (zone id included), or the network that
+    /// `--real-address network` keeps; the first `len` bytes count.
+    text: [u8; IP_TEXT_CAP],
+    len: usize,
+    /// The address the text names, without a zone id.
+    pub addr: IpAddr,
+    /// The source port; `None` when OpenVPN did not set it (it omits port 0) or when only the
+    /// network is shown.
     pub port: Option<u16>,
+    /// Only the network is shown (`--real-address network`): the record has no port at all.
+    pub is_network: bool,
+}
+
+impl RealAddress {
+    /// The address `text` names as `addr`; `None` if the text is longer than [`IP_TEXT_CAP`].
+    pub fn new(text: &[u8], addr: IpAddr, port: Option<u16>) -> Option<RealAddress> {
+        let mut copy = [0; IP_TEXT_CAP];
+        copy.get_mut(..text.len())?.copy_from_slice(text);
+        Some(RealAddress {
+            text: copy,
+            len: text.len(),
+            addr,
+            port,
+            is_network: false,
+        })
+    }
+
+    /// The address as the record prints it.
+    pub fn ip(&self) -> &[u8] {
+        self.text.get(..self.len).unwrap_or_default()
+    }
+
+    /// True for an IPv6 address, which the classic record prints in brackets.
+    pub fn is_ipv6(&self) -> bool {
+        self.addr.is_ipv6()
+    }
 }
 
 /// One client session, as far as the current event knows it.
@@ -56,7 +90,7 @@ pub struct Session<'e> {
     /// `ifconfig_pool_remote_ip6`: the client's VPN IPv6 address.
     pub virtual_ipv6: Option<&'e [u8]>,
     /// Where the client connects from.
-    pub real: Option<RealAddress<'e>>,
+    pub real: Option<RealAddress>,
     /// When the session started (`time_unix`), seconds since the epoch, in 0..=MAX_UNIX.
     pub start: i64,
     /// Seconds the session lasted (`time_duration`); 0 at connect. `start + duration` never
@@ -66,6 +100,12 @@ pub struct Session<'e> {
     pub bytes_received: u64,
     /// Bytes to the client (`bytes_sent`, "down"); 0 at connect.
     pub bytes_sent: u64,
+    /// `IV_VER`: the client's OpenVPN version, as the client reported it.
+    pub client_version: Option<&'e [u8]>,
+    /// `IV_PLAT`: the client's platform (`linux`, `win`, `mac`, `android`, `ios`, ...).
+    pub client_platform: Option<&'e [u8]>,
+    /// `IV_GUI_VER`: the client's user interface and its version, when it has one.
+    pub client_gui: Option<&'e [u8]>,
 }
 
 /// A variable that was set but could not be used, and what was used instead.
@@ -94,13 +134,18 @@ impl<'e> Session<'e> {
                 .get_nonempty("common_name")
                 .or_else(|| env.get_nonempty("X509_0_CN")),
             username: env.get_nonempty("username"),
-            virtual_ip: read_ip(env, "ifconfig_pool_remote_ip", IpKind::V4, &mut warnings),
-            virtual_ipv6: read_ip(env, "ifconfig_pool_remote_ip6", IpKind::V6, &mut warnings),
+            virtual_ip: read_ip(env, "ifconfig_pool_remote_ip", IpKind::V4, &mut warnings)
+                .map(|(text, _)| text),
+            virtual_ipv6: read_ip(env, "ifconfig_pool_remote_ip6", IpKind::V6, &mut warnings)
+                .map(|(text, _)| text),
             real: read_real_address(env, &mut warnings),
             start,
             duration: 0,
             bytes_received: 0,
             bytes_sent: 0,
+            client_version: env.get_nonempty("IV_VER"),
+            client_platform: env.get_nonempty("IV_PLAT"),
+            client_gui: env.get_nonempty("IV_GUI_VER"),
         };
         if event == Event::Disconnect {
             session.duration = read_duration(env, start, &mut warnings);
@@ -182,8 +227,11 @@ fn read_count<'e>(
 enum IpKind {
     V4,
     V6,
+    /// `trusted_ip6`, `untrusted_ip6`: IPv6, with a zone id when the client connects to a
+    /// link-local address (OpenVPN 2.6 writes them with `getnameinfo(3)`: `fe80::2%eth0`).
+    V6Zoned,
     /// `trusted_ip` is documented as IPv4, but a server on an IPv6 socket may report other forms;
-    /// either is accepted there and printed as what it is.
+    /// either is accepted there (IPv6 with a zone id too) and printed as what it is.
     Either,
 }
 
@@ -194,16 +242,16 @@ const NO_ADDRESS: &str = "no address";
 /// Reads an IP address variable; a value that is not an address of the expected kind is
 /// reported and treated as absent, so that no field of a record can hold arbitrary text. The
 /// warning says the field has no address; [`read_real_address`] corrects that when another
-/// variable supplies one.
+/// variable supplies one. Returns the text and the address it names.
 fn read_ip<'e>(
     env: &'e HookEnv,
     variable: &'static str,
     kind: IpKind,
     warnings: &mut Vec<Warning<'e>>,
-) -> Option<&'e [u8]> {
+) -> Option<(&'e [u8], IpAddr)> {
     let value = env.get_nonempty(variable)?;
-    if parse_ip(value, kind).is_some() {
-        return Some(value);
+    if let Some(addr) = parse_ip(value, kind) {
+        return Some((value, addr));
     }
     warnings.push(Warning {
         variable,
@@ -214,39 +262,66 @@ fn read_ip<'e>(
     None
 }
 
-/// Returns whether `value` is an IPv6 address (`Some(true)`), an IPv4 one (`Some(false)`), or
-/// not acceptable as `kind` (`None`).
-fn parse_ip(value: &[u8], kind: IpKind) -> Option<bool> {
+/// The address `value` names if it is acceptable as `kind`: IPv4 in dotted-decimal form, IPv6
+/// as RFC 4291 writes it, and for the real-address kinds an IPv6 address may end in a zone id
+/// of 1 to 15 (an interface name's limit) ASCII letters, digits, `.`, `_` and `-`. The zone
+/// names the server's own interface; it is kept in the text and left out of the address.
+fn parse_ip(value: &[u8], kind: IpKind) -> Option<IpAddr> {
+    if value.len() > IP_TEXT_CAP {
+        return None;
+    }
     let text = std::str::from_utf8(value).ok()?;
-    let v4 = kind != IpKind::V6 && text.parse::<Ipv4Addr>().is_ok();
-    let v6 = !v4 && kind != IpKind::V4 && text.parse::<Ipv6Addr>().is_ok();
-    (v4 || v6).then_some(v6)
+    let zoned = matches!(kind, IpKind::V6Zoned | IpKind::Either);
+    let (text, has_zone) = match text.split_once('%') {
+        Some((addr, zone)) if zoned && is_valid_zone(zone) => (addr, true),
+        Some(_) => return None,
+        None => (text, false),
+    };
+    if matches!(kind, IpKind::V4 | IpKind::Either) && !has_zone {
+        if let Ok(v4) = text.parse::<Ipv4Addr>() {
+            return Some(IpAddr::V4(v4));
+        }
+    }
+    if kind == IpKind::V4 {
+        return None;
+    }
+    text.parse::<Ipv6Addr>().ok().map(IpAddr::V6)
 }
 
-/// The client's real address: `trusted_ip`/`trusted_ip6` with `trusted_port` (set once the
-/// client is authenticated), else the `untrusted_*` variables from the TLS handshake.
-fn read_real_address<'e>(
-    env: &'e HookEnv,
-    warnings: &mut Vec<Warning<'e>>,
-) -> Option<RealAddress<'e>> {
-    const SOURCES: [(&str, IpKind, &str); 4] = [
-        ("trusted_ip", IpKind::Either, "trusted_port"),
-        ("trusted_ip6", IpKind::V6, "trusted_port"),
-        ("untrusted_ip", IpKind::Either, "untrusted_port"),
-        ("untrusted_ip6", IpKind::V6, "untrusted_port"),
+fn is_valid_zone(zone: &str) -> bool {
+    (1..=15).contains(&zone.len())
+        && zone
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
+/// The variables a real address is read from, in order, each with its port's:
+/// `trusted_ip`/`trusted_ip6` with `trusted_port` (set once the client is authenticated), else
+/// the `untrusted_*` variables from the TLS handshake.
+pub const REAL_ADDRESS_SOURCES: [(&str, &str); 4] = [
+    ("trusted_ip", "trusted_port"),
+    ("trusted_ip6", "trusted_port"),
+    ("untrusted_ip", "untrusted_port"),
+    ("untrusted_ip6", "untrusted_port"),
+];
+
+/// The client's real address, from the first of [`REAL_ADDRESS_SOURCES`] that has one.
+fn read_real_address<'e>(env: &'e HookEnv, warnings: &mut Vec<Warning<'e>>) -> Option<RealAddress> {
+    const KINDS: [IpKind; 4] = [
+        IpKind::Either,
+        IpKind::V6Zoned,
+        IpKind::Either,
+        IpKind::V6Zoned,
     ];
     let unusable = warnings.len();
-    for (name, kind, port_name) in SOURCES {
-        if let Some(ip) = read_ip(env, name, kind, warnings) {
+    for ((name, port_name), kind) in REAL_ADDRESS_SOURCES.into_iter().zip(KINDS) {
+        if let Some((text, addr)) = read_ip(env, name, kind, warnings) {
             // The unusable variables before this one are replaced by it.
             for warning in warnings.get_mut(unusable..).unwrap_or_default() {
                 warning.fallback = name;
             }
-            return Some(RealAddress {
-                ip,
-                is_ipv6: parse_ip(ip, IpKind::Either) == Some(true),
-                port: read_port(env, port_name, warnings),
-            });
+            // The text fits: parse_ip accepts nothing longer than IP_TEXT_CAP.
+            return RealAddress::new(text, addr, read_port(env, port_name, warnings));
         }
     }
     None
@@ -343,14 +418,50 @@ mod tests {
                 &[("untrusted_ip6", b"::1"), ("trusted_port", b"9")],
                 Some((b"::1", true, None)),
             ),
+            // A client on a link-local address: OpenVPN 2.6.14 wrote exactly this.
+            (
+                &[
+                    ("trusted_ip6", b"fe80::2%pllveth0"),
+                    ("trusted_port", b"52431"),
+                ],
+                Some((b"fe80::2%pllveth0", true, Some(52431))),
+            ),
+            (
+                &[("trusted_ip", b"fe80::2%7")],
+                Some((b"fe80::2%7", true, None)),
+            ),
+            (
+                &[("trusted_ip6", b"::ffff:192.0.2.1")],
+                Some((b"::ffff:192.0.2.1", true, None)),
+            ),
             (&[("trusted_port", b"1194")], None),
             (&[], None),
         ];
         for (pairs, expected) in cases {
             let (s, _) = session(Event::Connect, pairs);
-            let got = s.real.map(|r| (r.ip, r.is_ipv6, r.port));
+            let got = s.real.as_ref().map(|r| (r.ip(), r.is_ipv6(), r.port));
             assert_eq!(got, *expected, "{pairs:?}");
         }
+    }
+
+    #[test]
+    fn reads_what_the_client_reported_about_itself() {
+        let (s, warnings) = session(
+            Event::Connect,
+            &[
+                ("time_unix", b"0"),
+                ("IV_VER", b"2.6.14"),
+                ("IV_PLAT", b"win"),
+                ("IV_PLAT_VER", b"10.0"),
+                ("IV_GUI_VER", b""),
+            ],
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let got = (s.client_version, s.client_platform, s.client_gui);
+        assert_eq!(got, (Some(&b"2.6.14"[..]), Some(&b"win"[..]), None));
+        let (s, _) = session(Event::Disconnect, &[("IV_GUI_VER", b"OpenVPN_GUI_11")]);
+        let got = (s.client_version, s.client_platform, s.client_gui);
+        assert_eq!(got, (None, None, Some(&b"OpenVPN_GUI_11"[..])));
     }
 
     #[test]
@@ -440,6 +551,41 @@ mod tests {
                     "trusted_ip: not an IP address -> untrusted_ip",
                     "trusted_ip6: not an IP address -> untrusted_ip",
                 ],
+            ),
+            // Zone ids: only on IPv6, only a plausible interface name.
+            (
+                &[("trusted_ip", b"1.2.3.4%eth0"), ("time_unix", b"0")],
+                &["trusted_ip: not an IP address -> no address"],
+            ),
+            (
+                &[("trusted_ip6", b"fe80::1%"), ("time_unix", b"0")],
+                &["trusted_ip6: not an IP address -> no address"],
+            ),
+            (
+                &[("trusted_ip6", b"fe80::1%eth0 x"), ("time_unix", b"0")],
+                &["trusted_ip6: not an IP address -> no address"],
+            ),
+            (
+                &[("trusted_ip6", b"fe80::1%a'b"), ("time_unix", b"0")],
+                &["trusted_ip6: not an IP address -> no address"],
+            ),
+            (
+                &[
+                    ("trusted_ip6", b"fe80::1%abcdefghijklmnop"),
+                    ("time_unix", b"0"),
+                ],
+                &["trusted_ip6: not an IP address -> no address"],
+            ),
+            (
+                &[("untrusted_ip6", b"fe80::1%eth0%eth1"), ("time_unix", b"0")],
+                &["untrusted_ip6: not an IP address -> no address"],
+            ),
+            (
+                &[
+                    ("ifconfig_pool_remote_ip6", b"fd00::1%eth0"),
+                    ("time_unix", b"0"),
+                ],
+                &["ifconfig_pool_remote_ip6: not an IP address -> no address"],
             ),
             (
                 &[

@@ -13,6 +13,7 @@ mod json;
 mod json_parse;
 mod manpages;
 mod openvpn;
+mod privacy;
 mod records;
 mod static_build;
 mod syslog;
