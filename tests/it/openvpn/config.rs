@@ -127,6 +127,8 @@ pub struct Client<'a> {
     pub credentials: &'a ClientCredentials,
     /// The `up` command string, if any.
     pub up: Option<&'a str>,
+    /// `setenv IV_GUI_VER`, as a GUI sets it: the client passes it on to the server.
+    pub gui_version: Option<&'a str>,
 }
 
 /// Certificate and key, or the `auth-user-pass` file (username, password).
@@ -169,6 +171,9 @@ pub fn client(c: &Client) -> String {
         ClientCredentials::Password { file } => {
             text.push_str(&format!("auth-user-pass {file}\n"));
         }
+    }
+    if let Some(gui) = c.gui_version {
+        text.push_str(&format!("setenv IV_GUI_VER \"{gui}\"\n"));
     }
     if c.transport == Transport::Udp {
         // Tell the server on SIGTERM, so it ends the session without waiting for a timeout.

@@ -4,7 +4,7 @@
 //! The records are parsed field by field against the classic format (issue 2); anything that
 //! does not match it exactly fails the test, printing the line.
 
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::Path;
 
 /// The wrapper each hook command runs under: it saves the environment OpenVPN passed, one
@@ -237,13 +237,27 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    /// `a.b.c.d:port` or `[v6]:port`, in canonical form.
+    /// The real address, in canonical form: `a.b.c.d:port` or `[v6]:port`; with
+    /// `--real-address network` `a.b.c.d` or `[v6]`; with `--real-address none` `-`.
     fn socket_address(&mut self) -> String {
-        let text = self.take(|c| c.is_ascii_hexdigit() || ".:[]".contains(c));
-        match text.parse::<SocketAddr>() {
-            Ok(address) if address.to_string() == text => text.to_owned(),
-            _ => self.fail("an address ip:port or [ip6]:port"),
+        let text = self.take(|c| c.is_ascii_hexdigit() || ".:[]-".contains(c));
+        let canonical = match text.parse::<SocketAddr>() {
+            Ok(address) => address.to_string(),
+            Err(_) => match text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+                Some(v6) => match v6.parse::<IpAddr>() {
+                    Ok(IpAddr::V6(ip)) => format!("[{ip}]"),
+                    _ => String::new(),
+                },
+                None => match text.parse::<Ipv4Addr>() {
+                    Ok(ip) => ip.to_string(),
+                    Err(_) => "-".to_owned(),
+                },
+            },
+        };
+        if canonical != text {
+            self.fail("an address ip:port, [ip6]:port, ip, [ip6] or -");
         }
+        text.to_owned()
     }
 
     /// `H:MM`: unpadded hours, two-digit minutes below 60.
@@ -392,8 +406,17 @@ fn the_record_parser_accepts_the_classic_format_and_nothing_else() {
             "0.028"
         ]
     );
+    for real in ["127.0.0.0", "[::]", "[2001:db8:1::]", "-"] {
+        let line = format!("User 'a' at 2026-11-23-12:04 using 10.8.0.3 from {real}");
+        assert_eq!(parse_connect(&line).real, real);
+    }
     for bad in [
         "User 'a' at 2026-11-23-12:04 using 10.8.0.3 from [::1]:40002 ",
+        "User 'a' at 2026-11-23-12:04 using 10.8.0.3 from ::",
+        "User 'a' at 2026-11-23-12:04 using 10.8.0.3 from [127.0.0.0]",
+        "User 'a' at 2026-11-23-12:04 using 10.8.0.3 from [0::]",
+        "User 'a' at 2026-11-23-12:04 using 10.8.0.3 from --",
+        "User 'a' at 2026-11-23-12:04 using 10.8.0.3 from ",
         "User 'a' at 2026-11-23-12:4 using 10.8.0.3 from [::1]:40002",
         "User 'a'b' at 2026-11-23-12:04 using 10.8.0.3 from ::1:40002",
         "User 'a' at 2026-11-23-12:04 using 10.8.0.3 from ::1:40002",

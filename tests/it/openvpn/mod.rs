@@ -41,7 +41,7 @@ mod scenario;
 mod stall;
 
 use config::{Auth, Transport};
-use scenario::{Ending, Family, Hooks, Scenario, Session, SyslogHeaders, FILE_HOOKS};
+use scenario::{Ending, Family, Hooks, Kept, Scenario, Session, SyslogHeaders, FILE_HOOKS};
 
 /// A common name of exactly 64 characters, OpenVPN's (and X.509's) maximum.
 const LONG_NAME: &str = "a-common-name-of-exactly-sixty-four-characters-0123456789-abcdef";
@@ -103,6 +103,8 @@ fn udp_sessions_are_logged_through_rsyslogd() {
                 disconnect: "local3.info vpn-disconnect-log/e2e",
             }),
             chained: false,
+            json: false,
+            real_address: [Kept::Full, Kept::Full],
         },
         sessions: udp_sessions(),
     }
@@ -190,6 +192,83 @@ fn a_client_the_chained_command_rejects_has_no_connect_record() {
             session("mallory", "mallory", Family::V4, Ending::Rejected),
             session("zoë", "zoë", Family::V6, Ending::Term),
         ],
+    }
+    .run(tools);
+}
+
+/// JSON records of real clients: the version, platform and GUI each client sent
+/// (`client_version`, `client_platform`, `client_gui`); connect records with the whole real
+/// address, disconnect records without any (`--real-address none`).
+#[test]
+fn json_records_describe_each_client_as_it_reported_itself() {
+    let Some(tools) = lab::prerequisites() else {
+        return;
+    };
+    Scenario {
+        label: "e2e-json",
+        transport: Transport::Udp,
+        auth: Auth::Certificate,
+        hooks: Hooks {
+            connect: "{connect} --format json --file {dir}/connect.log",
+            disconnect:
+                "{disconnect} --format json --real-address none --file {dir}/disconnect.log",
+            json: true,
+            real_address: [Kept::Full, Kept::Nothing],
+            ..FILE_HOOKS
+        },
+        sessions: udp_sessions(),
+    }
+    .run(tools);
+}
+
+fn network_sessions() -> Vec<Session> {
+    vec![
+        session("dave", "dave", Family::V4, Ending::Term),
+        session("erin", "erin", Family::V6, Ending::Term),
+    ]
+}
+
+/// `--real-address network`: the records keep the /24 or /48 of the address the server
+/// reports (127.0.0.0, `[::]`), and no port; and so does JSON.
+#[test]
+fn with_real_address_network_the_records_keep_only_the_network() {
+    let Some(tools) = lab::prerequisites() else {
+        return;
+    };
+    Scenario {
+        label: "e2e-network",
+        transport: Transport::Tcp,
+        auth: Auth::Certificate,
+        hooks: Hooks {
+            connect: "{connect} --real-address network --file {dir}/connect.log",
+            disconnect: "{disconnect} --real-address network --file {dir}/disconnect.log",
+            real_address: [Kept::Network, Kept::Network],
+            ..FILE_HOOKS
+        },
+        sessions: network_sessions(),
+    }
+    .run(tools);
+}
+
+/// The same in JSON, over UDP, with the prefix lengths spelt out on disconnect.
+#[test]
+fn with_real_address_network_json_records_keep_only_the_network() {
+    let Some(tools) = lab::prerequisites() else {
+        return;
+    };
+    Scenario {
+        label: "e2e-network-json",
+        transport: Transport::Udp,
+        auth: Auth::Certificate,
+        hooks: Hooks {
+            connect: "{connect} --format=json --real-address network --file {dir}/connect.log",
+            disconnect: "{disconnect} --format=json --real-address=network:24,48 \
+                         --file {dir}/disconnect.log",
+            json: true,
+            real_address: [Kept::Network, Kept::Network],
+            ..FILE_HOOKS
+        },
+        sessions: network_sessions(),
     }
     .run(tools);
 }

@@ -9,7 +9,9 @@ use super::lab::{poll, DaemonId, Lab, Tools};
 use super::management::{ClientRow, Management};
 use super::pki::Pki;
 use super::rsyslog;
+use crate::json_parse::{self, Value};
 use crate::util::{self, hook_path, require_program, CONNECT, DISCONNECT};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -40,7 +42,27 @@ pub struct Hooks {
     /// The connect hook chains `{dir}/reject-mallory` (see [`evidence::REJECT_MALLORY_SCRIPT`]),
     /// which every session must have run once, with OpenVPN's temporary file as argument.
     pub chained: bool,
+    /// The records are JSON (`--format json`), checked by [`Scenario::check_json_records`];
+    /// the clients with an even index then also send `IV_GUI_VER` ([`GUI_SENT`]).
+    pub json: bool,
+    /// What `--real-address` the connect and the disconnect hook are given.
+    pub real_address: [Kept; 2],
 }
+
+/// What a hook's `--real-address` keeps of the client's real address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kept {
+    Full,
+    /// `network`: IPv4 /24, IPv6 /48, no port.
+    Network,
+    Nothing,
+}
+
+/// The `setenv IV_GUI_VER` value of the JSON scenarios' GUI clients, as the config file
+/// spells it, and the value the server passes the hooks: OpenVPN replaces spaces (and other
+/// unsafe characters) in peer info values with `_`.
+pub const GUI_SENT: &str = r#"vpn-log e2e \"1.0\""#;
+pub const GUI_PASSED: &str = r#"vpn-log_e2e_"1.0""#;
 
 /// What rsyslogd must have made of each hook's message header: `<facility>.<severity> <tag>`,
 /// without the `[<pid>]:` that follows the tag.
@@ -58,6 +80,8 @@ pub const FILE_HOOKS: Hooks = Hooks {
     disconnect_records: "disconnect.log",
     syslog: None,
     chained: false,
+    json: false,
+    real_address: [Kept::Full, Kept::Full],
 };
 
 /// Which loopback address a client connects to.
@@ -202,7 +226,11 @@ impl Scenario {
         if self.hooks.syslog.is_some() {
             self.wait_for_syslog(&lab, &env_dir);
         }
-        self.check_records(&lab, &clients, &env_dir);
+        if self.hooks.json {
+            self.check_json_records(&lab, &clients, &env_dir);
+        } else {
+            self.check_records(&lab, &clients, &env_dir);
+        }
         if let Some(headers) = self.hooks.syslog {
             self.check_syslog_headers(&lab, &env_dir, headers);
         }
@@ -279,6 +307,7 @@ impl Scenario {
                 ca: &pki.ca,
                 credentials: &credentials,
                 up: Some(&format!("{} {netns}", lab.path("tun-to-netns"))),
+                gui_version: (self.hooks.json && i % 2 == 0).then_some(GUI_SENT),
             });
             let daemon = lab.openvpn(server_ns, &stem, &text);
             clients.push(Client {
@@ -495,9 +524,19 @@ impl Scenario {
             );
 
             // The real address: the client's loopback address and its fixed source port.
+            // With `--real-address`, what the mode keeps of the address the server reports.
             assert_eq!(row.real_address, session.status_real(port), "{what}");
-            assert_eq!(connect.real, session.printed_real(port), "{what}");
-            assert_eq!(disconnect.real, session.printed_real(port), "{what}");
+            let [connect_kept, disconnect_kept] = self.hooks.real_address;
+            let printed = |kept| match kept {
+                Kept::Full => session.printed_real(port),
+                Kept::Network => match network_of(&row.real_address) {
+                    IpAddr::V4(ip) => ip.to_string(),
+                    IpAddr::V6(ip) => format!("[{ip}]"),
+                },
+                Kept::Nothing => "-".to_owned(),
+            };
+            assert_eq!(connect.real, printed(connect_kept), "{what}");
+            assert_eq!(disconnect.real, printed(disconnect_kept), "{what}");
             for env in [cenv, denv] {
                 let (ip_var, ip) = match session.family {
                     Family::V4 => ("trusted_ip", "127.0.0.1"),
@@ -530,6 +569,135 @@ impl Scenario {
             // The pings crossed the tunnel both ways (plus IPv6 pings and keepalives).
             assert!(up > PINGS * IPV4_PING_BYTES, "bytes_received {up}: {what}");
             assert!(down > PINGS * IPV4_PING_BYTES, "bytes_sent {down}: {what}");
+        }
+    }
+
+    /// The JSON records (`--format json`): one per admitted session and event, every key in
+    /// order, each value what the server reported (`status 3`) and passed the hook; above all
+    /// the client's own description, `client_version`, `client_platform` and `client_gui`, as
+    /// the real clients sent it.
+    fn check_json_records(&self, lab: &Lab, clients: &[Client], env_dir: &Path) {
+        let parse = |file: &str| -> Vec<Value> {
+            evidence::record_lines(&lab.dir.join(file))
+                .iter()
+                .map(|line| {
+                    let value = json_parse::parse(line.as_bytes())
+                        .unwrap_or_else(|e| panic!("{e}: {line}"));
+                    assert_eq!(value.keys(), vpn_log::json::KEYS, "{line}");
+                    value
+                })
+                .collect()
+        };
+        let connects = parse(self.hooks.connect_records);
+        let disconnects = parse(self.hooks.disconnect_records);
+        let context =
+            format!("connect records:\n{connects:#?}\ndisconnect records:\n{disconnects:#?}");
+        let envs = hook_envs(env_dir);
+        assert!(self.sessions.iter().all(|s| s.ending != Ending::Rejected));
+        assert_eq!(connects.len(), self.sessions.len(), "{context}");
+        assert_eq!(disconnects.len(), self.sessions.len(), "{context}");
+        let version = openvpn_version(lab);
+        let string = |s: &str| Value::String(s.to_owned());
+        let number = |n: u64| Value::Number(n.to_string());
+
+        for (i, (session, client)) in self.sessions.iter().zip(clients).enumerate() {
+            let row = client.row.as_ref().unwrap();
+            let what = format!("session {:?}\n{row:#?}\n{context}", session.name);
+            let named = |records: &[Value]| -> Value {
+                let name = string(session.name);
+                one(records, |r| r.get("common_name") == &name, &what).clone()
+            };
+            let env_of = |script_type: &str| -> &HookEnv {
+                one(
+                    &envs,
+                    |e| {
+                        e.var("script_type") == script_type
+                            && e.get("common_name") == Some(session.name)
+                    },
+                    &what,
+                )
+            };
+            let (connect, disconnect) = (named(&connects), named(&disconnects));
+            let (cenv, denv) = (env_of("client-connect"), env_of("client-disconnect"));
+            let port = Session::local_port(i);
+            assert_eq!(row.real_address, session.status_real(port), "{what}");
+
+            for (record, env, kept) in [
+                (&connect, cenv, self.hooks.real_address[0]),
+                (&disconnect, denv, self.hooks.real_address[1]),
+            ] {
+                let what = format!("{}: {what}", env.file);
+                // The client, as it described itself, exactly as OpenVPN passed it on.
+                assert_eq!(env.var("IV_VER"), version, "{what}");
+                assert_eq!(env.var("IV_PLAT"), "linux", "{what}");
+                assert_eq!(record.get("client_version"), &string(&version), "{what}");
+                assert_eq!(record.get("client_platform"), &string("linux"), "{what}");
+                let gui = (i % 2 == 0).then_some(GUI_PASSED);
+                assert_eq!(env.get("IV_GUI_VER"), gui, "{what}");
+                assert_eq!(
+                    record.get("client_gui"),
+                    &gui.map_or(Value::Null, string),
+                    "{what}"
+                );
+
+                // The real address: what the mode keeps of what the server reports.
+                let (ip, real_port) = match kept {
+                    Kept::Full => {
+                        let ip = match session.family {
+                            Family::V4 => "127.0.0.1",
+                            Family::V6 => "::1",
+                        };
+                        (string(ip), number(u64::from(port)))
+                    }
+                    Kept::Network => (
+                        string(&network_of(&row.real_address).to_string()),
+                        Value::Null,
+                    ),
+                    Kept::Nothing => (Value::Null, Value::Null),
+                };
+                assert_eq!(record.get("real_ip"), &ip, "{what}");
+                assert_eq!(record.get("real_port"), &real_port, "{what}");
+                assert_eq!(env.number("trusted_port"), u64::from(port), "{what}");
+
+                assert_eq!(record.get("username"), &Value::Null, "{what}");
+                assert_eq!(
+                    record.get("virtual_ip"),
+                    &string(&row.virtual_address),
+                    "{what}"
+                );
+                let ipv6 = string(&row.virtual_ipv6_address);
+                assert_eq!(record.get("virtual_ipv6"), &ipv6, "{what}");
+                assert_eq!(
+                    record.get("start_unix").u64(),
+                    env.number("time_unix"),
+                    "{what}"
+                );
+                assert_eq!(
+                    record.get("start_unix"),
+                    &number(row.connected_since as u64)
+                );
+            }
+            assert_eq!(connect.get("event"), &string("connect"), "{what}");
+            assert_eq!(connect.get("deferred"), &Value::Bool(false), "{what}");
+            for key in [
+                "end",
+                "end_unix",
+                "duration",
+                "bytes_received",
+                "bytes_sent",
+            ] {
+                assert_eq!(connect.get(key), &Value::Null, "{key}: {what}");
+            }
+            assert_eq!(disconnect.get("event"), &string("disconnect"), "{what}");
+            assert_eq!(disconnect.get("deferred"), &Value::Null, "{what}");
+            let duration = denv.number("time_duration");
+            assert_eq!(disconnect.get("duration").u64(), duration, "{what}");
+            let end = denv.number("time_unix") + duration;
+            assert_eq!(disconnect.get("end_unix").u64(), end, "{what}");
+            for key in ["bytes_received", "bytes_sent"] {
+                assert_eq!(disconnect.get(key).u64(), denv.number(key), "{key}: {what}");
+                assert!(denv.number(key) > PINGS * IPV4_PING_BYTES, "{key}: {what}");
+            }
         }
     }
 
@@ -651,6 +819,31 @@ impl Scenario {
             );
         }
     }
+}
+
+/// The network `--real-address network` keeps of a real address as `status 3` prints it
+/// (`127.0.0.1:40001`, `::1`): the first 24 bits of IPv4, 48 of IPv6.
+fn network_of(status_real: &str) -> IpAddr {
+    let ip = match status_real.parse::<SocketAddr>() {
+        Ok(address) => address.ip(),
+        Err(_) => status_real.parse().unwrap(),
+    };
+    match ip {
+        IpAddr::V4(ip) => IpAddr::V4(Ipv4Addr::from(u32::from(ip) & !0xff)),
+        IpAddr::V6(ip) => IpAddr::V6(Ipv6Addr::from(u128::from(ip) & !(u128::MAX >> 48))),
+    }
+}
+
+/// The version `openvpn --version` reports: what every client of the lab sends as `IV_VER`.
+fn openvpn_version(lab: &Lab) -> String {
+    let run = util::run(std::process::Command::new(&lab.tools.openvpn).arg("--version"));
+    let first = run.stdout().lines().next().unwrap_or_default().to_owned();
+    let version = first
+        .strip_prefix("OpenVPN ")
+        .and_then(|v| v.split(' ').next());
+    version
+        .unwrap_or_else(|| panic!("no version in {first:?}"))
+        .to_owned()
 }
 
 /// The one item of `items` that `matches`; fails if there is none or more than one.

@@ -227,6 +227,7 @@ fn run_round(
                     key: credentials.key.clone(),
                 },
                 up: None,
+                gui_version: None,
             });
             lab.openvpn(&netns, &format!("client{i}"), &text)
         })
