@@ -391,3 +391,17 @@ fn the_manual_pages_list_every_key_in_order() {
         assert_eq!(named, KEYS, "{page}, JSON FORMAT");
     }
 }
+
+#[test]
+fn the_readme_examples_have_every_key_in_order() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+    let readme = std::fs::read_to_string(path).unwrap();
+    let examples: Vec<&str> = readme
+        .lines()
+        .filter(|l| l.starts_with("{\"event\":"))
+        .collect();
+    assert_eq!(examples.len(), 2, "README.md's JSON examples");
+    for line in examples {
+        record(format!("{line}\n").as_bytes());
+    }
+}

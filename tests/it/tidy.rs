@@ -271,3 +271,24 @@ fn packaging_versions_match_cargo_toml() {
         );
     }
 }
+
+#[test]
+fn the_retention_the_man_pages_state_is_the_logrotate_files() {
+    // PRIVACY says how long the packaged logrotate configuration keeps records.
+    let config = text("packaging/logrotate/vpn-log");
+    let directives: Vec<&str> = config.lines().map(str::trim).collect();
+    for page in ["man/vpn-connect-log.8", "man/vpn-disconnect-log.8"] {
+        let page_text = text(page);
+        assert!(
+            page_text.contains("keeps twelve monthly files, a year of records")
+                && page_text.contains("(\\fBmonthly\\fR, \\fBrotate 12\\fR)"),
+            "{page}: PRIVACY no longer states the retention; update this test with it"
+        );
+        for directive in ["monthly", "rotate 12"] {
+            assert!(
+                directives.contains(&directive),
+                "packaging/logrotate/vpn-log has no {directive:?}, as {page} (PRIVACY) says"
+            );
+        }
+    }
+}
