@@ -120,6 +120,8 @@ pub struct Client<'a> {
     pub transport: Transport,
     /// `127.0.0.1` or `::1`.
     pub server_address: &'a str,
+    /// The client's own source address (`local`), if not the default one for the server's.
+    pub local_address: Option<&'a str>,
     /// The client's own source port, fixed so the expected real address is known exactly.
     pub local_port: u16,
     pub dev: &'a str,
@@ -171,6 +173,9 @@ pub fn client(c: &Client) -> String {
         ClientCredentials::Password { file } => {
             text.push_str(&format!("auth-user-pass {file}\n"));
         }
+    }
+    if let Some(local) = c.local_address {
+        text.push_str(&format!("local {local}\n"));
     }
     if let Some(gui) = c.gui_version {
         text.push_str(&format!("setenv IV_GUI_VER \"{gui}\"\n"));

@@ -15,6 +15,10 @@
 //!  openvpn client <i> (created tun vlc<i>) ----------------+ `up` script
 //! ```
 //!
+//! Some clients connect from other loopback source addresses (`127.0.5.9`, and
+//! `2001:db8:1:2::7`, which the suite adds to `lo` in the server's namespace) so that
+//! `--real-address network` has more than host bits to cut.
+//!
 //! Traffic exists only on loopback and inside namespaces the suite made (`vpnlog-<pid>-<n>-*`);
 //! the VPN pools exist only there. Every process is killed by PID and every namespace deleted
 //! when the scenario ends, also when an assertion fails (`lab::Lab` is a drop guard).
@@ -52,6 +56,7 @@ fn session(name: &'static str, printed: &'static str, family: Family, ending: En
         printed,
         family,
         ending,
+        source: None,
     }
 }
 
@@ -221,10 +226,23 @@ fn json_records_describe_each_client_as_it_reported_itself() {
     .run(tools);
 }
 
+/// Clients from source addresses with bits beyond the host part to cut (over TCP: see
+/// [`Session::source`]), and one from the plain loopback address.
 fn network_sessions() -> Vec<Session> {
+    let from = |source, session: Session| Session {
+        source: Some(source),
+        ..session
+    };
     vec![
-        session("dave", "dave", Family::V4, Ending::Term),
-        session("erin", "erin", Family::V6, Ending::Term),
+        from(
+            "127.0.5.9",
+            session("dave", "dave", Family::V4, Ending::Term),
+        ),
+        from(
+            "2001:db8:1:2::7",
+            session("erin", "erin", Family::V6, Ending::Term),
+        ),
+        session("zoë", "zoë", Family::V4, Ending::Term),
     ]
 }
 
@@ -250,7 +268,7 @@ fn with_real_address_network_the_records_keep_only_the_network() {
     .run(tools);
 }
 
-/// The same in JSON, over UDP, with the prefix lengths spelt out on disconnect.
+/// The same in JSON, with the prefix lengths spelt out on disconnect.
 #[test]
 fn with_real_address_network_json_records_keep_only_the_network() {
     let Some(tools) = lab::prerequisites() else {
@@ -258,7 +276,7 @@ fn with_real_address_network_json_records_keep_only_the_network() {
     };
     Scenario {
         label: "e2e-network-json",
-        transport: Transport::Udp,
+        transport: Transport::Tcp,
         auth: Auth::Certificate,
         hooks: Hooks {
             connect: "{connect} --format=json --real-address network --file {dir}/connect.log",

@@ -219,6 +219,7 @@ fn run_round(
             let text = config::client(&config::Client {
                 transport: Transport::Udp,
                 server_address: "127.0.0.1",
+                local_address: None,
                 local_port: 40001 + i as u16,
                 dev: &format!("vlc{i}"),
                 ca: &pki.ca,
