@@ -61,32 +61,23 @@ impl RealAddressMode {
 /// was read from: with `network` the port's warnings go (no port is shown) and the address's
 /// lose their values; with `none` they all go.
 pub fn apply(mode: RealAddressMode, session: &mut Session, warnings: &mut Vec<Warning>) {
-    let (v4, v6) = match mode {
+    session.real = match mode {
         RealAddressMode::Full => return,
-        RealAddressMode::Network { v4, v6 } => (v4, v6),
-        RealAddressMode::None => {
-            session.real = None;
-            warnings.retain(|w| !is_real_address_variable(w.variable));
-            return;
-        }
+        RealAddressMode::Network { v4, v6 } => session.real.and_then(|r| network(&r, v4, v6)),
+        RealAddressMode::None => None,
     };
-    session.real = session.real.and_then(|real| network(&real, v4, v6));
     warnings.retain_mut(|w| {
-        let is_port = REAL_ADDRESS_SOURCES
+        let source = REAL_ADDRESS_SOURCES
             .iter()
-            .any(|&(_, port)| port == w.variable);
-        if is_real_address_variable(w.variable) {
-            w.value = None;
-        }
-        !is_port
+            .find(|&&(ip, port)| ip == w.variable || port == w.variable);
+        let Some(&(_, port)) = source else {
+            return true;
+        };
+        w.value = None;
+        mode != RealAddressMode::None && w.variable != port
     });
 }
 
-fn is_real_address_variable(variable: &str) -> bool {
-    REAL_ADDRESS_SOURCES
-        .iter()
-        .any(|&(ip, port)| ip == variable || port == variable)
-}
 /// The network of `real`: its first `v4` or `v6` bits, the rest zero, without port or zone.
 fn network(real: &RealAddress, v4: u8, v6: u8) -> Option<RealAddress> {
     let addr = match real.addr {

@@ -270,13 +270,13 @@ fn parse_ip(value: &[u8], kind: IpKind) -> Option<IpAddr> {
     if value.len() > IP_TEXT_CAP {
         return None;
     }
-    let text = std::str::from_utf8(value).ok()?;
     let zoned = matches!(kind, IpKind::V6Zoned | IpKind::Either);
-    let (text, has_zone) = match text.split_once('%') {
-        Some((addr, zone)) if zoned && is_valid_zone(zone) => (addr, true),
+    let (value, has_zone) = match value.iter().position(|&b| b == b'%') {
+        Some(at) if zoned && is_valid_zone(value.get(at + 1..)?) => (value.get(..at)?, true),
         Some(_) => return None,
-        None => (text, false),
+        None => (value, false),
     };
+    let text = std::str::from_utf8(value).ok()?;
     if matches!(kind, IpKind::V4 | IpKind::Either) && !has_zone {
         if let Ok(v4) = text.parse::<Ipv4Addr>() {
             return Some(IpAddr::V4(v4));
@@ -288,11 +288,11 @@ fn parse_ip(value: &[u8], kind: IpKind) -> Option<IpAddr> {
     text.parse::<Ipv6Addr>().ok().map(IpAddr::V6)
 }
 
-fn is_valid_zone(zone: &str) -> bool {
+fn is_valid_zone(zone: &[u8]) -> bool {
     (1..=15).contains(&zone.len())
         && zone
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
 }
 
 /// The variables a real address is read from, in order, each with its port's:
