@@ -235,6 +235,7 @@ mod tests {
                 "255.255.255.0",
             ),
             // A zone id names the server's interface: dropped with the host part.
+            ("trusted_ip6", "fe80::1%eth0", "fe80::"),
             ("trusted_ip6", "fe80::2%pllveth0", "fe80::"),
             ("trusted_ip6", "fe80:1:2:3::1%7", "fe80:1:2::"),
             // The fallback from the TLS handshake, cut the same way.
