@@ -294,14 +294,9 @@ fn a_link_local_client_is_recorded_with_its_zone_id() {
 #[cfg(feature = "syslog")]
 #[test]
 fn the_syslog_sink_gets_only_what_the_mode_keeps() {
-    use std::os::unix::net::UnixDatagram;
-    use std::time::Duration;
     let dir = TempDir::new("privacy-syslog");
     let socket_path = dir.join("log");
-    let socket = UnixDatagram::bind(&socket_path).unwrap();
-    socket
-        .set_read_timeout(Some(Duration::from_secs(5)))
-        .unwrap();
+    let receiver = util::SyslogReceiver::bind(&socket_path);
     let socket_arg = socket_path.to_str().unwrap();
     for program in [CONNECT, DISCONNECT] {
         for (mode, shown, ip, _) in MODES {
@@ -312,11 +307,7 @@ fn the_syslog_sink_gets_only_what_the_mode_keeps() {
                     .args(["--format", format, "--real-address", mode])
                     .run();
                 run.expect_code(0).expect_stderr_empty();
-                let mut buffer = [0u8; 2048];
-                let len = socket
-                    .recv(&mut buffer)
-                    .unwrap_or_else(|e| panic!("nothing received: {e}\n{}", run.report()));
-                let message = String::from_utf8_lossy(&buffer[..len]).into_owned();
+                let message = String::from_utf8_lossy(&receiver.message(&run)).into_owned();
                 assert_hidden(&message, mode);
                 let body = message.split_once("]: ").map(|(_, body)| body);
                 let body = body.unwrap_or_else(|| panic!("no header: {message:?}"));
