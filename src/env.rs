@@ -9,7 +9,7 @@
 //! The process environment is not copied: a real OpenVPN environment has some 60 variables and
 //! a hook reads about ten, so each one is looked up when asked for (`sys::getenv`). Copying
 //! them all cost more than half of a run's instructions. An explicit environment (tests) is a
-//! plain `Vec` searched linearly: `HashMap` would seed its hasher from the OS random source
+//! plain `Vec` searched linearly: std's hashed map would seed its hasher from the OS random source
 //! (`getrandom(2)`), which the hooks must never call.
 
 use std::ffi::OsString;

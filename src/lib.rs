@@ -15,7 +15,8 @@
 //! - [`sink`]: delivery to a file, or to the local syslog daemon (feature `syslog`);
 //! - [`diag`]: diagnostics on stderr;
 //! - [`hook`]: one run from start to exit status;
-//! - [`sys`]: the few C-library calls std has no lean API for, the only `unsafe` code.
+//! - [`sys`]: the few C-library calls std has no lean API for, the one module exempt from
+//!   `deny(unsafe_code)`.
 #![deny(unsafe_code)]
 
 pub mod chain;

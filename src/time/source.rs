@@ -534,7 +534,7 @@ mod tests {
         }
     }
 
-    /// Makes a FIFO with mkfifo(1): std has no call for it, and only the one unsafe module may
+    /// Makes a FIFO with mkfifo(1): std has no call for it, and only `sys` may
     /// call the C library.
     fn mkfifo(path: &Path) {
         let status = std::process::Command::new("mkfifo")
