@@ -117,18 +117,20 @@ fn shell_status(status: ExitStatus) -> u8 {
 /// Whether the chained client-connect command deferred its decision: OpenVPN 2.5 and later
 /// read the first byte of the file named by `client_connect_deferred_file`, and `2` there means
 /// "decided later" (openvpn(8), "--client-connect"). An unset variable, or something other
-/// than a regular file (which could block the read), means no.
+/// than a regular file (which could block the read), means no. As for zone files, the file is
+/// opened without waiting and the opened file's own metadata is checked, not the path's.
 pub fn deferred(env: &HookEnv) -> Result<bool, DeferredError> {
     let Some(path) = env.get_nonempty("client_connect_deferred_file") else {
         return Ok(false);
     };
     let path = std::path::Path::new(std::ffi::OsStr::from_bytes(path));
     let read_first = || -> io::Result<bool> {
-        if !std::fs::metadata(path)?.is_file() {
+        let mut file = sys::open_file(path, OpenFor::Read)?;
+        if !file.metadata()?.is_file() {
             return Ok(false);
         }
         let mut first = [0u8; 1];
-        let n = sys::open_file(path, OpenFor::Read)?.read(&mut first)?;
+        let n = file.read(&mut first)?;
         Ok(n == 1 && first == *b"2")
     };
     read_first().map_err(|error| DeferredError { error })
